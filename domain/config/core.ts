@@ -1,0 +1,43 @@
+import { z } from 'zod';
+
+const csv = z
+  .string()
+  .transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean));
+
+const bool = z.enum(['true', 'false']).transform((value) => value === 'true');
+
+/** Settings every process shares: runtime mode, database, object store, Temporal. */
+export const coreEnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  DATABASE_URL: z.string().url(),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+
+  S3_ENDPOINT: z.string().url().optional(),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  S3_BUCKET: z.string().min(3),
+  S3_KEY: z.string().min(1),
+  S3_SECRET: z.string().min(1),
+  S3_FORCE_PATH_STYLE: bool.default(false),
+
+  TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE_ORCHESTRATOR: z.string().min(1).default('oneshot-orchestrator'),
+  TEMPORAL_TASK_QUEUE_INFERENCE: z.string().min(1).default('inference-gpu'),
+});
+
+/** HTTP API settings. */
+export const apiEnvSchema = z.object({
+  API_HOST: z.string().default('127.0.0.1'),
+  API_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PUBLIC_BASE_URL: z.string().url().optional(),
+  CORS_ORIGINS: csv.default([]),
+  JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters'),
+  JWT_EXPIRATION_HOURS: z.coerce.number().positive().max(24 * 30).default(24),
+  JWT_ISSUER: z.string().min(1).default('oneshot-api'),
+  JWT_AUDIENCE: z.string().min(1).default('oneshot-app'),
+  MAX_FILE_SIZE_MB: z.coerce.number().positive().max(100).default(10),
+  UPLOAD_URL_TTL_SECONDS: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(3600),
+  DEFAULT_CREDITS: z.coerce.number().int().min(0).default(10),
+});
