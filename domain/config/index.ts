@@ -2,11 +2,18 @@ import { z } from 'zod';
 import { apiEnvSchema, coreEnvSchema } from './core.js';
 
 /**
- * The one environment schema, parsed once in each process's main and passed down.
- * Sections live in their own files; this is the only place that combines them.
+ * The environment, declared once. Sections live in their own files; each process parses the sections it
+ * uses (so a worker does not demand the API's JWT secret), once, in its main, and passes the result down.
  */
-export const envSchema = coreEnvSchema.extend(apiEnvSchema.shape);
+export const apiProcessSchema = coreEnvSchema.extend(apiEnvSchema.shape);
+export const orchestratorProcessSchema = coreEnvSchema;
+export const inferenceProcessSchema = coreEnvSchema;
+/** Everything, for tooling that documents or checks the whole environment. */
+export const envSchema = apiProcessSchema.extend(orchestratorProcessSchema.shape).extend(inferenceProcessSchema.shape);
 
+export type ApiConfig = z.infer<typeof apiProcessSchema>;
+export type OrchestratorConfig = z.infer<typeof orchestratorProcessSchema>;
+export type InferenceProcessConfig = z.infer<typeof inferenceProcessSchema>;
 export type Config = z.infer<typeof envSchema>;
 
 export class ConfigError extends Error {
@@ -16,9 +23,9 @@ export class ConfigError extends Error {
   }
 }
 
-/** Parses the environment; the error names every missing or invalid variable. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const result = envSchema.safeParse(env);
+/** Parses the environment against a process's schema; the error names every missing or invalid variable. */
+export function loadConfig<T extends z.ZodType>(schema: T, env: NodeJS.ProcessEnv = process.env): z.infer<T> {
+  const result = schema.safeParse(env);
   if (!result.success) {
     throw new ConfigError(
       result.error.issues.map((issue) => {

@@ -1,0 +1,33 @@
+// API main: `npx tsx api/server.ts`. Builds dependencies from the environment, listens, drains on SIGINT/SIGTERM.
+import { once } from 'node:events';
+import { createOrm } from '../db/orm.js';
+import { apiProcessSchema, loadConfig } from '../domain/config/index.js';
+import { createLogger } from '../integrations/logger.js';
+import { createObjectStore } from '../integrations/object-store.js';
+import { connectTemporalClient } from '../integrations/temporal.js';
+import { createApp } from './app.js';
+import { readinessChecks } from './readiness.js';
+
+const config = loadConfig(apiProcessSchema);
+const logger = createLogger({ level: config.LOG_LEVEL, name: 'api' });
+const orm = await createOrm(config);
+const temporal = await connectTemporalClient(config);
+const objectStore = createObjectStore(config);
+
+const app = createApp({ logger, readinessChecks: readinessChecks({ orm, temporal, objectStore }) });
+const server = app.listen(config.API_PORT, config.API_HOST);
+await once(server, 'listening');
+logger.info({ url: `http://${config.API_HOST}:${config.API_PORT}` }, 'api listening');
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'api shutting down');
+  server.close();
+  server.closeIdleConnections();
+  await once(server, 'close');
+  await Promise.allSettled([orm.close(), temporal.connection.close()]);
+  logger.info('api stopped');
+}
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void shutdown(signal));

@@ -1,0 +1,43 @@
+import { fileURLToPath } from 'node:url';
+import { MikroORM, PostgreSqlDriver, type Options } from '@mikro-orm/postgresql';
+import { Migrator } from '@mikro-orm/migrations';
+import { entities } from './entities/index.js';
+
+const migrationsPath = fileURLToPath(new URL('../migrations', import.meta.url));
+
+export interface DatabaseConfig {
+  DATABASE_URL: string;
+  DATABASE_POOL_MAX: number;
+}
+
+export function ormOptions(config: DatabaseConfig): Options {
+  return {
+    driver: PostgreSqlDriver,
+    clientUrl: config.DATABASE_URL,
+    entities,
+    extensions: [Migrator],
+    pool: { min: 0, max: config.DATABASE_POOL_MAX },
+    // Schema changes go through migrations only; never discover or sync at boot.
+    discovery: { warnWhenNoEntities: true },
+    allowGlobalContext: false,
+    forceUtcTimezone: true,
+    migrations: {
+      path: migrationsPath,
+      glob: '!(*.d).{js,ts}',
+      tableName: 'mikro_orm_migrations',
+      transactional: true,
+      allOrNothing: true,
+      snapshot: false,
+    },
+  };
+}
+
+export function createOrm(config: DatabaseConfig): Promise<MikroORM> {
+  return MikroORM.init(ormOptions(config));
+}
+
+/** Applies pending migrations; returns the names applied. */
+export async function migrate(orm: MikroORM): Promise<string[]> {
+  const applied = await orm.getMigrator().up();
+  return applied.map((migration) => migration.name);
+}

@@ -1,0 +1,26 @@
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+/** Where `scripts/models/fetch-models.ts` puts models when MODEL_DIR is unset: `<repo>/.local/models`. */
+export const DEFAULT_MODEL_DIR = fileURLToPath(new URL('../../.local/models/', import.meta.url));
+
+/** Inference worker settings: model location, execution provider, and the limits that bound memory per job. */
+export const inferenceEnvSchema = z.object({
+  MODEL_DIR: z.string().min(1).default(DEFAULT_MODEL_DIR),
+  ONNX_EXECUTION_PROVIDER: z.enum(['cpu', 'cuda']).default('cpu'),
+  /** Jobs run at once in one worker process; each holds one decoded image plus its tiles. */
+  INFERENCE_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(1),
+  /** ONNX Runtime intra-op threads per session; 0 lets ONNX Runtime choose (all cores). */
+  INFERENCE_THREADS: z.coerce.number().int().min(0).max(256).default(0),
+  /** Load and warm every available model at start instead of on first use. */
+  INFERENCE_WARMUP: z.enum(['true', 'false']).transform((value) => value === 'true').default(false),
+  MAX_INPUT_PIXELS: z.coerce.number().int().min(64 * 64).default(40_000_000),
+  MAX_OUTPUT_PIXELS: z.coerce.number().int().min(64 * 64).default(67_108_864),
+  /** Input tile edge for upscaling, in input pixels; memory per tile grows with its square. */
+  UPSCALE_TILE_SIZE: z.coerce.number().int().min(32).max(2048).default(256),
+  UPSCALE_TILE_OVERLAP: z.coerce.number().int().min(0).max(256).default(16),
+  /** Faces smaller than this (box edge, input pixels) are ignored. */
+  FACE_MIN_SIZE: z.coerce.number().int().min(8).default(32),
+});
+
+export type InferenceEnv = z.infer<typeof inferenceEnvSchema>;

@@ -1,0 +1,13 @@
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+
+/**
+ * Typed search attributes operators filter on in the Temporal Web UI, e.g. `UserId = "…" AND JobStatus = "failed"`.
+ * The local stack registers them at server start; deployments register them with `temporal operator`.
+ */
+export const UserIdKey = defineSearchAttributeKey('UserId', SearchAttributeType.KEYWORD);
+export const JobTypeKey = defineSearchAttributeKey('JobType', SearchAttributeType.KEYWORD);
+export const JobStatusKey = defineSearchAttributeKey('JobStatus', SearchAttributeType.KEYWORD);
+export const CreditStateKey = defineSearchAttributeKey('CreditState', SearchAttributeType.KEYWORD);
+export const StoreKey = defineSearchAttributeKey('Store', SearchAttributeType.KEYWORD);
+
+export const searchAttributeNames = ['UserId', 'JobType', 'JobStatus', 'CreditState', 'Store'] as const;

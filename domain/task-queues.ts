@@ -1,0 +1,9 @@
+/** Task-queue names, from config so deployments can split GPU classes. Workflows receive them as input. */
+export interface TaskQueues {
+  orchestrator: string;
+  inference: string;
+}
+
+export function taskQueuesFrom(config: { TEMPORAL_TASK_QUEUE_ORCHESTRATOR: string; TEMPORAL_TASK_QUEUE_INFERENCE: string }): TaskQueues {
+  return { orchestrator: config.TEMPORAL_TASK_QUEUE_ORCHESTRATOR, inference: config.TEMPORAL_TASK_QUEUE_INFERENCE };
+}

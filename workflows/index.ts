@@ -1,0 +1,2 @@
+// Every workflow the orchestrator worker registers. Pure code only: no I/O imports (enforced by ESLint).
+export { smokeWorkflow } from './smoke.workflow.js';
