@@ -1,0 +1,67 @@
+import type { InferenceEnv } from '../domain/config/inference.js';
+
+export type JobType = 'face_restoration' | 'face_swap' | 'upscale';
+
+export interface InferenceParams {
+  model?: 'gfpgan' | 'codeformer' | 'custom_lora';
+  scale_factor?: 2 | 4;
+  /** upscale: restore faces after upscaling; face_swap: restore the swapped faces. */
+  face_enhance?: boolean;
+  /** CodeFormer weight, 0 (best quality) .. 1 (closest to the input). */
+  fidelity?: number;
+  /** Which detected faces to process; default 'all'. */
+  face_selection?: 'all' | 'largest';
+}
+
+export interface InferenceRequest {
+  jobType: JobType;
+  /** face_swap: the SOURCE face photo. */
+  input: Buffer;
+  /** face_swap: the photo whose faces are replaced. */
+  target?: Buffer;
+  params: InferenceParams;
+}
+
+export interface InferenceResult {
+  data: Buffer;
+  contentType: 'image/png' | 'image/jpeg' | 'image/webp';
+  width: number;
+  height: number;
+}
+
+export type ProgressListener = (progress: { fraction: number; stage: string }) => void;
+
+export interface RunOptions {
+  onProgress?: ProgressListener;
+  signal?: AbortSignal;
+}
+
+export interface ModelStatus {
+  name: string;
+  file: string;
+  /** Session created (lazily on first use, or at start with INFERENCE_WARMUP). */
+  loaded: boolean;
+  /** A generated stand-in with the production signature; its output is not a real restoration or swap. */
+  placeholder: boolean;
+  /** null until the file has been hashed (at load). */
+  sha256Ok: boolean | null;
+  licence: string;
+  commercialUse: boolean;
+  /** Why the model cannot be used, when it cannot. */
+  error?: string;
+  executionProvider?: 'cpu' | 'cuda';
+}
+
+export interface InferenceEngine {
+  run(request: InferenceRequest, options?: RunOptions): Promise<InferenceResult>;
+  describeModels(): ModelStatus[];
+  close(): Promise<void>;
+}
+
+/** The inference section of the process config; the whole parsed Config satisfies it. */
+export type InferenceConfig = InferenceEnv;
+
+export interface InferenceLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+}
