@@ -1,0 +1,34 @@
+import { createLimiter } from './concurrency.js';
+import { runJob } from './jobs.js';
+import { MODEL_NAMES } from './models/catalog.js';
+import { readManifest } from './models/manifest.js';
+import { ModelRegistry } from './models/registry.js';
+import type { InferenceConfig, InferenceEngine, InferenceLogger } from './types.js';
+
+/**
+ * Reads MODEL_DIR's manifest and returns the engine. Models load lazily, once per process, on the first
+ * job that needs them; with INFERENCE_WARMUP every model in the manifest is loaded (and run once) here, and
+ * one that fails is reported by describeModels() rather than failing the start. Placeholders are logged.
+ */
+export async function createInferenceEngine(config: InferenceConfig, logger?: InferenceLogger): Promise<InferenceEngine> {
+  const manifest = await readManifest(config.MODEL_DIR);
+  const registry = new ModelRegistry(
+    manifest,
+    { modelDir: config.MODEL_DIR, executionProvider: config.ONNX_EXECUTION_PROVIDER, threads: config.INFERENCE_THREADS },
+    logger,
+  );
+  const placeholders = manifest.models.filter((model) => model.placeholder).map((model) => model.name);
+  if (placeholders.length > 0) {
+    logger?.warn({ placeholders, modelDir: config.MODEL_DIR }, 'PLACEHOLDER models in use: their results are not real restorations or swaps');
+  }
+  if (config.INFERENCE_WARMUP) {
+    await Promise.all(MODEL_NAMES.filter((name) => registry.has(name)).map((name) => registry.get(name).catch(() => undefined)));
+  }
+
+  const limit = createLimiter(config.INFERENCE_CONCURRENCY);
+  return {
+    run: (request, options = {}) => limit(() => runJob({ config, registry, options }, request)),
+    describeModels: () => registry.describe(),
+    close: () => registry.close(),
+  };
+}

@@ -1,0 +1,96 @@
+import ort from 'onnxruntime-node';
+import sharp from 'sharp';
+import { createRaster, type Raster } from '../image/raster.js';
+import { regionToPlanar, UNIT_RANGE } from '../image/tensor.js';
+import { invoke } from '../models/invoke.js';
+import type { LoadedModel } from '../models/registry.js';
+import { axisWeights, planAxis } from './tiling.js';
+
+export interface UpscaleOptions {
+  tileSize: number;
+  overlap: number;
+  signal?: AbortSignal;
+  onTile?: (done: number, total: number) => void;
+}
+
+export type Upscaler = LoadedModel<'upscale_x2'> | LoadedModel<'upscale_x4'>;
+
+/**
+ * Upscales RGB tile by tile (Real-ESRGAN interface: [1, 3, h, w] in [0, 1]). Tiles overlap and are blended
+ * with weights that fade towards shared edges, so seams vanish; rows of tiles are accumulated in a band
+ * buffer that is flushed as soon as no later tile can touch it, so memory grows with the image width and
+ * the tile size, not the image area. The abort signal is checked between tiles.
+ */
+export async function upscaleRgb(model: Upscaler, image: Raster, scale: number, options: UpscaleOptions): Promise<Raster> {
+  const rows = planAxis(image.height, options.tileSize, options.overlap);
+  const cols = planAxis(image.width, options.tileSize, options.overlap);
+  const rowWeights = axisWeights(rows, scale, options.overlap);
+  const colWeights = axisWeights(cols, scale, options.overlap);
+  const outWidth = image.width * scale;
+  const out = createRaster(outWidth, image.height * scale);
+  const total = rows.length * cols.length;
+  let done = 0;
+  let carry: { sums: Float32Array; weights: Float32Array } | undefined;
+
+  for (const [i, row] of rows.entries()) {
+    const bandTop = row.start * scale;
+    const bandRows = (row.end - row.start) * scale;
+    const sums = new Float32Array(bandRows * outWidth * 3);
+    const weights = new Float32Array(bandRows * outWidth);
+    // Rows the previous band could not finish start exactly at this band's top.
+    if (carry) {
+      sums.set(carry.sums);
+      weights.set(carry.weights);
+    }
+
+    for (const [j, col] of cols.entries()) {
+      options.signal?.throwIfAborted();
+      const width = col.end - col.start, height = row.end - row.start;
+      const input = regionToPlanar(image, { x: col.start, y: row.start, width, height }, UNIT_RANGE);
+      const { image: result } = await invoke(model, { image: new ort.Tensor('float32', input, [1, 3, height, width]) });
+      const [, , tileHeight, tileWidth] = result.dims;
+      if (tileHeight !== height * scale || tileWidth !== width * scale) {
+        throw new Error(`upscaler returned ${tileWidth}×${tileHeight} for a ${width}×${height} tile at ×${scale}`);
+      }
+      const values = result.data as Float32Array;
+      const plane = tileHeight * tileWidth;
+      const wy = rowWeights[i]!, wx = colWeights[j]!;
+      for (let r = 0; r < tileHeight; r++) {
+        const base = r * outWidth + col.start * scale;
+        for (let c = 0; c < tileWidth; c++) {
+          const w = wy[r]! * wx[c]!;
+          const at = base + c, from = r * tileWidth + c;
+          weights[at]! += w;
+          sums[at * 3]! += w * values[from]!;
+          sums[at * 3 + 1]! += w * values[plane + from]!;
+          sums[at * 3 + 2]! += w * values[2 * plane + from]!;
+        }
+      }
+      result.dispose();
+      options.onTile?.(++done, total);
+    }
+
+    const next = rows[i + 1];
+    const finished = next ? next.start * scale - bandTop : bandRows;
+    for (let k = 0; k < finished * outWidth; k++) {
+      const target = (bandTop * outWidth + k) * 4;
+      for (let c = 0; c < 3; c++) {
+        const pixel = Math.round((sums[k * 3 + c]! / weights[k]!) * 255);
+        out.data[target + c] = pixel < 0 ? 0 : pixel > 255 ? 255 : pixel;
+      }
+      out.data[target + 3] = 255;
+    }
+    carry = next ? { sums: sums.subarray(finished * outWidth * 3), weights: weights.subarray(finished * outWidth) } : undefined;
+  }
+  return out;
+}
+
+/** Alpha is not something the model knows; it is resized with Lanczos and written into the upscaled RGBA. */
+export async function upscaleAlpha(source: Raster, into: Raster): Promise<void> {
+  const alpha = await sharp(source.data, { raw: { width: source.width, height: source.height, channels: 4 }, limitInputPixels: false })
+    .extractChannel(3)
+    .resize(into.width, into.height, { fit: 'fill', kernel: 'lanczos3' })
+    .raw()
+    .toBuffer();
+  for (let i = 0; i < alpha.length; i++) into.data[i * 4 + 3] = alpha[i]!;
+}
