@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { axisWeights, planAxis } from '../../../inference/upscale/tiling.js';
+
+describe('planAxis', () => {
+  it('uses one tile when the axis fits', () => {
+    expect(planAxis(100, 128, 16)).toEqual([{ start: 0, end: 100 }]);
+  });
+
+  it.each([
+    [129, 128, 16],
+    [1000, 128, 16],
+    [300, 64, 8],
+    [21, 10, 5],
+    [500, 100, 0],
+  ])('covers %i px with %i px tiles overlapping by at least %i', (length, tile, overlap) => {
+    const spans = planAxis(length, tile, overlap);
+    expect(spans[0]!.start).toBe(0);
+    expect(spans.at(-1)!.end).toBe(length);
+    for (const span of spans) expect(span.end - span.start).toBe(tile);
+    for (let i = 1; i < spans.length; i++) expect(spans[i - 1]!.end - spans[i]!.start).toBeGreaterThanOrEqual(overlap);
+  });
+});
+
+describe('axisWeights', () => {
+  it('ramps only at shared edges and stays positive', () => {
+    const spans = planAxis(300, 128, 16);
+    const weights = axisWeights(spans, 4, 16);
+    expect(weights[0]![0]).toBe(1); // image border: no ramp
+    expect(weights.at(-1)!.at(-1)).toBe(1);
+    expect(weights[1]![0]).toBeLessThan(0.1);
+    for (const w of weights) expect(Math.min(...w)).toBeGreaterThan(0);
+  });
+});
