@@ -22,7 +22,8 @@ export async function createInferenceEngine(config: InferenceConfig, logger?: In
     logger?.warn({ placeholders, modelDir: config.MODEL_DIR }, 'PLACEHOLDER models in use: their results are not real restorations or swaps');
   }
   if (config.INFERENCE_WARMUP) {
-    await Promise.all(MODEL_NAMES.filter((name) => registry.has(name)).map((name) => registry.get(name).catch(() => undefined)));
+    // One at a time: each load already uses every core, and a CUDA failure is then met only once.
+    for (const name of MODEL_NAMES.filter((model) => registry.has(model))) await registry.get(name).catch(() => undefined);
   }
 
   const limit = createLimiter(config.INFERENCE_CONCURRENCY);

@@ -56,6 +56,7 @@ function warmUpFeeds(session: ort.InferenceSession): Record<string, ort.Tensor> 
 export class ModelRegistry {
   private readonly loading = new Map<ModelName, Promise<LoadedModel>>();
   private readonly status = new Map<ModelName, ModelStatus>();
+  private cudaFailed = false;
 
   constructor(
     private readonly manifest: Manifest,
@@ -162,13 +163,15 @@ export class ModelRegistry {
       logSeverityLevel: 3,
       ...(this.options.threads > 0 ? { intraOpNumThreads: this.options.threads } : {}),
     };
-    if (this.options.executionProvider === 'cuda') {
-      // onnxruntime-node throws when the CUDA provider is missing instead of falling back by itself.
+    if (this.options.executionProvider === 'cuda' && !this.cudaFailed) {
+      // onnxruntime-node throws when the CUDA provider is missing instead of falling back by itself;
+      // after one failure the process stays on CPU (one warning, not one per model).
       try {
         const session = await ort.InferenceSession.create(file, { ...base, executionProviders: ['cuda'] });
         status.executionProvider = 'cuda';
         return session;
       } catch (error) {
+        this.cudaFailed = true;
         this.logger?.warn({ model: status.name, err: (error as Error).message }, 'CUDA provider unavailable, using CPU');
       }
     }
