@@ -5,16 +5,17 @@ export interface Span {
 }
 
 /**
- * Splits an axis into tiles of `tile` pixels, stepping by tile − overlap, with the last tile moved back to
- * end at the edge, so neighbours always overlap by at least `overlap`.
+ * Splits an axis into as few tiles of at most `tile` pixels as keep neighbours overlapping by at least
+ * `overlap`, all of one length and evenly spread, so no more pixels are computed twice than necessary.
  */
 export function planAxis(length: number, tile: number, overlap: number): Span[] {
   if (length <= tile) return [{ start: 0, end: length }];
-  const stride = tile - Math.min(overlap, Math.floor(tile / 2));
-  const count = Math.ceil((length - tile) / stride) + 1;
+  const margin = Math.min(overlap, Math.floor(tile / 2));
+  const count = Math.ceil((length - margin) / (tile - margin));
+  const size = Math.ceil((length + (count - 1) * margin) / count);
   return Array.from({ length: count }, (_, i) => {
-    const start = Math.min(i * stride, length - tile);
-    return { start, end: start + tile };
+    const start = Math.floor((i * (length - size)) / (count - 1));
+    return { start, end: start + size };
   });
 }
 

@@ -12,11 +12,14 @@ describe('planAxis', () => {
     [300, 64, 8],
     [21, 10, 5],
     [500, 100, 0],
-  ])('covers %i px with %i px tiles overlapping by at least %i', (length, tile, overlap) => {
+    [512, 256, 16],
+  ])('covers %i px with tiles of at most %i px overlapping by at least %i', (length, tile, overlap) => {
     const spans = planAxis(length, tile, overlap);
     expect(spans[0]!.start).toBe(0);
     expect(spans.at(-1)!.end).toBe(length);
-    for (const span of spans) expect(span.end - span.start).toBe(tile);
+    for (const span of spans) expect(span.end - span.start).toBeLessThanOrEqual(tile);
+    // As few tiles as the overlap allows.
+    expect(spans.length).toBe(Math.ceil((length - overlap) / (tile - overlap)));
     for (let i = 1; i < spans.length; i++) expect(spans[i - 1]!.end - spans[i]!.start).toBeGreaterThanOrEqual(overlap);
   });
 });
