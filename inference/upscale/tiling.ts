@@ -20,15 +20,16 @@ export function planAxis(length: number, tile: number, overlap: number): Span[] 
 }
 
 /**
- * Blending weights of each tile along one axis, in output pixels (input × scale): 1 inside, ramping down
- * over `overlap` output pixels at edges shared with another tile (never at the image border). Weights stay
- * positive, and the blend divides by their sum, so any number of overlapping tiles combine correctly.
+ * Blending weights of each tile along one axis, in output pixels (input × scale): a ramp over `overlap`
+ * output pixels at edges shared with another tile (never at the image border), then normalised so the
+ * weights of all tiles covering a pixel sum to 1. The tile grid is a product of the two axes, so the 2-D
+ * weight wy·wx also sums to 1 and the blend needs no per-pixel division.
  */
 export function axisWeights(spans: readonly Span[], scale: number, overlap: number): Float32Array[] {
-  return spans.map((span, i) => {
+  const ramps = spans.map((span, i) => {
     const length = (span.end - span.start) * scale;
     const ramp = Math.min(overlap * scale, Math.floor(length / 2));
-    const weights = new Float32Array(length).fill(1);
+    const weights = new Float64Array(length).fill(1);
     for (let k = 0; k < ramp; k++) {
       const w = (k + 0.5) / ramp;
       if (i > 0) weights[k] = w;
@@ -36,4 +37,7 @@ export function axisWeights(spans: readonly Span[], scale: number, overlap: numb
     }
     return weights;
   });
+  const total = new Float64Array((spans.at(-1)?.end ?? 0) * scale);
+  spans.forEach((span, i) => ramps[i]!.forEach((w, k) => (total[span.start * scale + k]! += w)));
+  return spans.map((span, i) => Float32Array.from(ramps[i]!, (w, k) => w / total[span.start * scale + k]!));
 }

@@ -17,7 +17,7 @@ export type Upscaler = LoadedModel<'upscale_x2'> | LoadedModel<'upscale_x4'>;
 
 /**
  * Upscales RGB tile by tile (Real-ESRGAN interface: [1, 3, h, w] in [0, 1]). Tiles overlap and are blended
- * with weights that fade towards shared edges, so seams vanish; rows of tiles are accumulated in a band
+ * with weights that cross-fade at shared edges and sum to 1, so seams vanish; rows of tiles are accumulated in a band
  * buffer that is flushed as soon as no later tile can touch it, so memory grows with the image width and
  * the tile size, not the image area. The abort signal is checked between tiles.
  */
@@ -28,20 +28,18 @@ export async function upscaleRgb(model: Upscaler, image: Raster, scale: number, 
   const colWeights = axisWeights(cols, scale, options.overlap);
   const outWidth = image.width * scale;
   const out = createRaster(outWidth, image.height * scale);
+  // Clamped writes round and saturate in one step.
+  const pixels = new Uint8ClampedArray(out.data.buffer, out.data.byteOffset, out.data.length);
   const total = rows.length * cols.length;
   let done = 0;
-  let carry: { sums: Float32Array; weights: Float32Array } | undefined;
+  let carry: Float32Array | undefined;
 
   for (const [i, row] of rows.entries()) {
     const bandTop = row.start * scale;
     const bandRows = (row.end - row.start) * scale;
     const sums = new Float32Array(bandRows * outWidth * 3);
-    const weights = new Float32Array(bandRows * outWidth);
     // Rows the previous band could not finish start exactly at this band's top.
-    if (carry) {
-      sums.set(carry.sums);
-      weights.set(carry.weights);
-    }
+    if (carry) sums.set(carry);
 
     for (const [j, col] of cols.entries()) {
       options.signal?.throwIfAborted();
@@ -54,16 +52,15 @@ export async function upscaleRgb(model: Upscaler, image: Raster, scale: number, 
       }
       const values = result.data as Float32Array;
       const plane = tileHeight * tileWidth;
+      const red = values.subarray(0, plane), green = values.subarray(plane, 2 * plane), blue = values.subarray(2 * plane);
       const wy = rowWeights[i]!, wx = colWeights[j]!;
-      for (let r = 0; r < tileHeight; r++) {
-        const base = r * outWidth + col.start * scale;
-        for (let c = 0; c < tileWidth; c++) {
-          const w = wy[r]! * wx[c]!;
-          const at = base + c, from = r * tileWidth + c;
-          weights[at]! += w;
-          sums[at * 3]! += w * values[from]!;
-          sums[at * 3 + 1]! += w * values[plane + from]!;
-          sums[at * 3 + 2]! += w * values[2 * plane + from]!;
+      for (let r = 0, from = 0; r < tileHeight; r++) {
+        const rowWeight = wy[r]!;
+        for (let c = 0, at = r * outWidth + col.start * scale; c < tileWidth; c++, at++, from++) {
+          const w = rowWeight * wx[c]!;
+          sums[at * 3]! += w * red[from]!;
+          sums[at * 3 + 1]! += w * green[from]!;
+          sums[at * 3 + 2]! += w * blue[from]!;
         }
       }
       result.dispose();
@@ -74,13 +71,12 @@ export async function upscaleRgb(model: Upscaler, image: Raster, scale: number, 
     const finished = next ? next.start * scale - bandTop : bandRows;
     for (let k = 0; k < finished * outWidth; k++) {
       const target = (bandTop * outWidth + k) * 4;
-      for (let c = 0; c < 3; c++) {
-        const pixel = Math.round((sums[k * 3 + c]! / weights[k]!) * 255);
-        out.data[target + c] = pixel < 0 ? 0 : pixel > 255 ? 255 : pixel;
-      }
-      out.data[target + 3] = 255;
+      pixels[target] = sums[k * 3]! * 255;
+      pixels[target + 1] = sums[k * 3 + 1]! * 255;
+      pixels[target + 2] = sums[k * 3 + 2]! * 255;
+      pixels[target + 3] = 255;
     }
-    carry = next ? { sums: sums.subarray(finished * outWidth * 3), weights: weights.subarray(finished * outWidth) } : undefined;
+    carry = next ? sums.subarray(finished * outWidth * 3) : undefined;
   }
   return out;
 }

@@ -25,12 +25,15 @@ describe('planAxis', () => {
 });
 
 describe('axisWeights', () => {
-  it('ramps only at shared edges and stays positive', () => {
-    const spans = planAxis(300, 128, 16);
-    const weights = axisWeights(spans, 4, 16);
+  it.each([[300, 128, 16], [1000, 128, 16], [21, 10, 5], [512, 256, 16]])('cross-fades at shared edges and sums to 1 (%i/%i/%i)', (length, tile, overlap) => {
+    const spans = planAxis(length, tile, overlap);
+    const weights = axisWeights(spans, 4, overlap);
     expect(weights[0]![0]).toBe(1); // image border: no ramp
     expect(weights.at(-1)!.at(-1)).toBe(1);
     expect(weights[1]![0]).toBeLessThan(0.1);
+    const total = new Float64Array(length * 4);
+    spans.forEach((span, i) => weights[i]!.forEach((w, k) => (total[span.start * 4 + k]! += w)));
+    for (const sum of total) expect(sum).toBeCloseTo(1, 5);
     for (const w of weights) expect(Math.min(...w)).toBeGreaterThan(0);
   });
 });
