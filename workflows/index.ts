@@ -1,2 +1,3 @@
 // Every workflow the orchestrator worker registers. Pure code only: no I/O imports (enforced by ESLint).
+export { processJobWorkflow } from './process-job.workflow.js';
 export { smokeWorkflow } from './smoke.workflow.js';
