@@ -27,15 +27,15 @@ export class Ledger {
   constructor(private readonly em: EntityManager) {}
 
   /** Adds credits. */
-  grant(userId: string, amount: number, type: GrantType, reference: string, metadata: object = {}): Promise<LedgerOutcome> {
+  async grant(userId: string, amount: number, type: GrantType, reference: string, metadata: object = {}): Promise<LedgerOutcome> {
     assertPositiveInteger(amount);
-    return this.append(userId, amount, type, reference, metadata);
+    return await this.append(userId, amount, type, reference, metadata);
   }
 
   /** Takes credits for a job; throws InsufficientCreditsError (and records nothing) when the balance is short. */
-  reserve(userId: string, amount: number, jobId: string): Promise<LedgerOutcome> {
+  async reserve(userId: string, amount: number, jobId: string): Promise<LedgerOutcome> {
     assertPositiveInteger(amount);
-    return this.append(userId, -amount, 'job_reserve', jobId, {});
+    return await this.append(userId, -amount, 'job_reserve', jobId, {});
   }
 
   /** Gives back exactly what the job's reservation took, once; a no-op when nothing was reserved. */
@@ -60,9 +60,9 @@ export class Ledger {
    * Takes back up to `amount` credits (store refunds, revocations) without letting the balance go negative:
    * credits already spent on jobs stay spent. Records what was actually taken; nothing when the balance is 0.
    */
-  claw(userId: string, amount: number, reference: string, metadata: object = {}): Promise<LedgerOutcome> {
+  async claw(userId: string, amount: number, reference: string, metadata: object = {}): Promise<LedgerOutcome> {
     assertPositiveInteger(amount);
-    return this.em.transactional(async (em) => {
+    return await this.em.transactional(async (em) => {
       const balance = await readBalance(em, userId, { forUpdate: true });
       const previous = await findEntry(em, 'revocation', reference);
       if (previous) return { applied: false, amount: previous.amount, balance };

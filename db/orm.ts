@@ -1,9 +1,7 @@
-import { fileURLToPath } from 'node:url';
 import { MikroORM, PostgreSqlDriver, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
+import { migrationsList } from '../migrations/index.js';
 import { entities } from './entities/index.js';
-
-const migrationsPath = fileURLToPath(new URL('../migrations', import.meta.url));
 
 export interface DatabaseConfig {
   DATABASE_URL: string;
@@ -22,8 +20,7 @@ export function ormOptions(config: DatabaseConfig): Options {
     allowGlobalContext: false,
     forceUtcTimezone: true,
     migrations: {
-      path: migrationsPath,
-      glob: '!(*.d).{js,ts}',
+      migrationsList,
       tableName: 'mikro_orm_migrations',
       transactional: true,
       allOrNothing: true,

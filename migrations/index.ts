@@ -1,0 +1,14 @@
+import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261126000000_initial } from './Migration20261126000000_initial.js';
+import { Migration20261127100000_auth } from './Migration20261127100000_auth.js';
+import { Migration20261201000000_billing } from './Migration20261201000000_billing.js';
+
+/**
+ * Every migration, in order. Listed explicitly (not globbed from disk) so they load the same way under tsx,
+ * vitest and a bundled build. A new migration is one file plus one line here.
+ */
+export const migrationsList: MigrationObject[] = [
+  { name: 'Migration20261126000000_initial', class: Migration20261126000000_initial },
+  { name: 'Migration20261127100000_auth', class: Migration20261127100000_auth },
+  { name: 'Migration20261201000000_billing', class: Migration20261201000000_billing },
+];
