@@ -15,7 +15,7 @@ export const ESRGAN_SLIM: NpmPackageSpec = {
   paths: ['models/x2', 'models/x4', 'assets', 'LICENSE'],
 };
 
-export const FACEPLUGIN: NpmPackageSpec = {
+const FACEPLUGIN: NpmPackageSpec = {
   name: 'faceplugin-face-recognition-js',
   version: '0.0.1',
   paths: ['model/fr_detect.onnx', 'model/fr_landmark.onnx', 'LICENSE'],
