@@ -1,5 +1,9 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
 import { NativeConnection, Worker } from '@temporalio/worker';
+import { createInferenceActivities } from '../activities/inference.activities.js';
 import { createSystemActivities } from '../activities/system.activities.js';
+import type { InferenceEngine } from '../inference/index.js';
+import type { ObjectStore } from '../integrations/object-store.js';
 
 export interface InferenceWorkerDeps {
   connection: NativeConnection;
@@ -7,6 +11,9 @@ export interface InferenceWorkerDeps {
   taskQueue: string;
   /** How many inference activities the device holds at once. */
   concurrency: number;
+  engine: InferenceEngine;
+  objectStore: ObjectStore;
+  orm: MikroORM;
 }
 
 /** Inference activities only, on a GPU-tagged task queue; no workflows. */
@@ -15,7 +22,10 @@ export function createInferenceWorker(deps: InferenceWorkerDeps): Promise<Worker
     connection: deps.connection,
     namespace: deps.namespace,
     taskQueue: deps.taskQueue,
-    activities: { ...createSystemActivities({ workerRole: 'inference' }) },
+    activities: {
+      ...createSystemActivities({ workerRole: 'inference' }),
+      ...createInferenceActivities({ engine: deps.engine, objectStore: deps.objectStore, orm: deps.orm }),
+    },
     maxConcurrentActivityTaskExecutions: deps.concurrency,
   });
 }

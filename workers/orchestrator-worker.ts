@@ -1,5 +1,7 @@
 import { fileURLToPath } from 'node:url';
+import type { MikroORM } from '@mikro-orm/postgresql';
 import { NativeConnection, Worker } from '@temporalio/worker';
+import { createJobActivities } from '../activities/job.activities.js';
 import { createSystemActivities } from '../activities/system.activities.js';
 
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
@@ -8,6 +10,7 @@ export interface OrchestratorWorkerDeps {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
+  orm: MikroORM;
 }
 
 /** Workflows plus the CPU activities (database, ledger, S3 bookkeeping, store APIs). */
@@ -17,6 +20,9 @@ export function createOrchestratorWorker(deps: OrchestratorWorkerDeps): Promise<
     namespace: deps.namespace,
     taskQueue: deps.taskQueue,
     workflowsPath,
-    activities: { ...createSystemActivities({ workerRole: 'orchestrator' }) },
+    activities: {
+      ...createSystemActivities({ workerRole: 'orchestrator' }),
+      ...createJobActivities({ orm: deps.orm }),
+    },
   });
 }

@@ -55,21 +55,12 @@ const admission = proxyActivities<JobActivities>(ADMISSION);
  */
 export async function processJobWorkflow(input: ProcessJobInput): Promise<ProcessJobResult> {
   const inference = proxyActivities<InferenceActivities>({ ...INFERENCE, taskQueue: input.inferenceTaskQueue });
+  // Admission runs once, whether the API's update or the workflow's own start gets there first.
   let admitted: Promise<Admission> | undefined;
-  const admit = () =>
-    (admitted ??= admission.admitJob(input).then(({ balance }) => ({ jobId: input.jobId, balance })));
+  const admit = () => (admitted ??= admitOnce(input));
   setHandler(admitJobUpdate, admit);
-
-  try {
-    await admit();
-  } catch (error) {
-    throw ApplicationFailure.create({
-      type: failureCode(error),
-      message: `job not admitted: ${failureMessage(error)}`,
-      nonRetryable: true,
-      cause: error instanceof Error ? error : undefined,
-    });
-  }
+  // A refused admission fails the run (the update reports it to the API); nothing was created or charged.
+  await admit();
 
   const compensations: (() => Promise<unknown>)[] = [];
   compensations.unshift(() => jobs.refundJob({ userId: input.userId, jobId: input.jobId }));
@@ -117,6 +108,21 @@ export async function processJobWorkflow(input: ProcessJobInput): Promise<Proces
     ]);
     log.warn('job did not complete', { jobId: input.jobId, status, code });
     return { status, errorCode: code };
+  }
+}
+
+async function admitOnce(input: ProcessJobInput): Promise<Admission> {
+  try {
+    const { balance } = await admission.admitJob(input);
+    return { jobId: input.jobId, balance };
+  } catch (error) {
+    const cause = error instanceof ActivityFailure ? error.cause : error;
+    throw ApplicationFailure.create({
+      type: failureCode(error),
+      message: failureMessage(error),
+      details: cause instanceof ApplicationFailure ? (cause.details ?? undefined) : undefined,
+      nonRetryable: true,
+    });
   }
 }
 

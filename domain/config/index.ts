@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { apiEnvSchema, coreEnvSchema } from './core.js';
+import { inferenceEnvSchema } from './inference.js';
 
 /**
  * The environment, declared once. Sections live in their own files; each process parses the sections it
@@ -7,7 +8,7 @@ import { apiEnvSchema, coreEnvSchema } from './core.js';
  */
 export const apiProcessSchema = coreEnvSchema.extend(apiEnvSchema.shape);
 export const orchestratorProcessSchema = coreEnvSchema;
-export const inferenceProcessSchema = coreEnvSchema;
+export const inferenceProcessSchema = coreEnvSchema.extend(inferenceEnvSchema.shape);
 /** Everything, for tooling that documents or checks the whole environment. */
 export const envSchema = apiProcessSchema.extend(orchestratorProcessSchema.shape).extend(inferenceProcessSchema.shape);
 

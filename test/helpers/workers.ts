@@ -1,0 +1,76 @@
+import { randomUUID } from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
+import { inferenceEnvSchema } from '../../domain/config/inference.js';
+import { createInferenceEngine, type InferenceEngine } from '../../inference/index.js';
+import type { ObjectStore } from '../../integrations/object-store.js';
+import { ensureModels } from '../../scripts/models/fetch.js';
+import { createInferenceWorker } from '../../workers/inference-worker.js';
+import { createOrchestratorWorker } from '../../workers/orchestrator-worker.js';
+
+/** Models for integration tests: the production fetch (cached under ~/.cache/oneshot), a private MODEL_DIR. */
+export async function testInferenceEngine(): Promise<InferenceEngine> {
+  const modelDir = path.join(os.tmpdir(), 'oneshot-integration-models');
+  await ensureModels({ modelDir });
+  return createInferenceEngine(inferenceEnvSchema.parse({ MODEL_DIR: modelDir, UPSCALE_TILE_SIZE: '64' }));
+}
+
+let runtimeInstalled = false;
+function quietRuntime(): void {
+  if (runtimeInstalled) return;
+  Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
+  runtimeInstalled = true;
+}
+
+export interface TestWorkers {
+  client: Client;
+  taskQueues: { orchestrator: string; inference: string };
+  shutdown(): Promise<void>;
+}
+
+/**
+ * Both real workers in this process, on task queues unique to the test file, against the real Temporal server.
+ * `inProcessInference: false` leaves the inference queue to workers the test runs itself (e.g. as child processes).
+ */
+export async function startTestWorkers(deps: {
+  address: string;
+  namespace: string;
+  orm: MikroORM;
+  objectStore: ObjectStore;
+  engine?: InferenceEngine;
+}): Promise<TestWorkers> {
+  quietRuntime();
+  const suffix = randomUUID().slice(0, 8);
+  const taskQueues = { orchestrator: `test-orchestrator-${suffix}`, inference: `test-inference-${suffix}` };
+  const connection = await NativeConnection.connect({ address: deps.address });
+  const workers = [
+    await createOrchestratorWorker({ connection, namespace: deps.namespace, taskQueue: taskQueues.orchestrator, orm: deps.orm }),
+  ];
+  if (deps.engine) {
+    workers.push(
+      await createInferenceWorker({
+        connection,
+        namespace: deps.namespace,
+        taskQueue: taskQueues.inference,
+        concurrency: 2,
+        engine: deps.engine,
+        objectStore: deps.objectStore,
+        orm: deps.orm,
+      }),
+    );
+  }
+  const running = Promise.all(workers.map((worker) => worker.run()));
+  const client = new Client({ connection: await Connection.connect({ address: deps.address }), namespace: deps.namespace });
+  return {
+    client,
+    taskQueues,
+    async shutdown() {
+      for (const worker of workers) worker.shutdown();
+      await running;
+      await Promise.all([connection.close(), client.connection.close()]);
+    },
+  };
+}

@@ -1,0 +1,129 @@
+import { randomUUID } from 'node:crypto';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import sharp from 'sharp';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createOrm } from '../../db/orm.js';
+import { orchestratorProcessSchema } from '../../domain/config/index.js';
+import { InsufficientCreditsError } from '../../domain/errors.js';
+import { creditsCost, type JobParams, type JobType, type ProcessJobInput } from '../../domain/jobs.js';
+import type { InferenceEngine } from '../../inference/index.js';
+import { createObjectStore, type ObjectStore } from '../../integrations/object-store.js';
+import { cancelJobWorkflow, startJobWorkflow } from '../../integrations/job-workflows.js';
+import { createUser, expectLedgerConsistent } from '../helpers/db.js';
+import { testConfig } from '../helpers/env.js';
+import { gradientPng, storedUpload } from '../helpers/uploads.js';
+import { startTestWorkers, testInferenceEngine, type TestWorkers } from '../helpers/workers.js';
+
+let orm: MikroORM;
+let objectStore: ObjectStore;
+let engine: InferenceEngine;
+let workers: TestWorkers;
+
+beforeAll(async () => {
+  const config = testConfig(orchestratorProcessSchema);
+  orm = await createOrm(config);
+  objectStore = createObjectStore(config);
+  engine = await testInferenceEngine();
+  workers = await startTestWorkers({ address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE, orm, objectStore, engine });
+});
+afterEach(async () => expectLedgerConsistent(orm.em.fork()));
+afterAll(async () => {
+  await workers?.shutdown();
+  await engine?.close();
+  await orm?.close();
+});
+
+async function jobFor(userId: string, jobType: JobType, params: JobParams, image: Buffer): Promise<ProcessJobInput> {
+  const upload = await storedUpload(orm, objectStore, userId, image);
+  return {
+    jobId: randomUUID(),
+    userId,
+    jobType,
+    params,
+    creditsCost: creditsCost(jobType, params),
+    inputUploadId: upload.id,
+    inputKey: upload.key,
+    inferenceTaskQueue: workers.taskQueues.inference,
+  };
+}
+
+const start = (input: ProcessJobInput) => startJobWorkflow(workers.client, input, workers.taskQueues.orchestrator);
+const result = (jobId: string) => workers.client.workflow.getHandle(jobId).result();
+
+async function jobRow(jobId: string) {
+  const [row] = await orm.em.fork().execute<Record<string, unknown>[]>(
+    `select status, credit_state, error_code, result_key, progress from jobs where id = ?`,
+    [jobId],
+  );
+  return row;
+}
+
+async function balance(userId: string): Promise<number> {
+  const [row] = await orm.em.fork().execute<{ credits: number }[]>(`select credits from users where id = ?`, [userId]);
+  return row!.credits;
+}
+
+describe('job workflow through real Temporal, PostgreSQL and S3', () => {
+  it('upscales, stores the result in S3 and charges once', async () => {
+    const user = await createUser(orm, 10);
+    const input = await jobFor(user.id, 'upscale', { scale_factor: 2 }, await gradientPng(40, 30));
+    expect(await start(input)).toEqual({ admitted: true, balance: 9 });
+    expect(await result(input.jobId)).toMatchObject({ status: 'completed' });
+
+    const row = await jobRow(input.jobId);
+    expect(row).toMatchObject({ status: 'completed', credit_state: 'charged', progress: 1 });
+    const output = await sharp(await objectStore.get(row!.result_key as string)).metadata();
+    expect([output.width, output.height]).toEqual([80, 60]);
+    expect(await balance(user.id)).toBe(9);
+  });
+
+  it('refuses admission synchronously when credits are short, leaving no job behind', async () => {
+    const user = await createUser(orm, 1);
+    const input = await jobFor(user.id, 'upscale', { scale_factor: 4 }, await gradientPng(16, 16));
+    await expect(start(input)).rejects.toBeInstanceOf(InsufficientCreditsError);
+    expect(await jobRow(input.jobId)).toBeUndefined();
+    expect(await balance(user.id)).toBe(1);
+  });
+
+  it('admits a job id once however many times it is started', async () => {
+    const user = await createUser(orm, 10);
+    const input = await jobFor(user.id, 'upscale', { scale_factor: 2 }, await gradientPng(16, 16));
+    const outcomes = await Promise.all([start(input), start(input), start(input)]);
+    expect(outcomes.filter((outcome) => outcome.admitted).length).toBeGreaterThanOrEqual(1);
+    await result(input.jobId);
+    expect(await start(input)).toEqual({ admitted: false, reason: 'already_started' });
+    expect(await balance(user.id)).toBe(9);
+  });
+
+  it('fails a job whose input is not an image with a stable code and refunds it once', async () => {
+    const user = await createUser(orm, 5);
+    const input = await jobFor(user.id, 'upscale', { scale_factor: 2 }, Buffer.from('definitely not an image'));
+    await start(input);
+    expect(await result(input.jobId)).toEqual({ status: 'failed', errorCode: 'UNSUPPORTED_IMAGE' });
+    expect(await jobRow(input.jobId)).toMatchObject({ status: 'failed', credit_state: 'refunded', error_code: 'UNSUPPORTED_IMAGE' });
+    expect(await balance(user.id)).toBe(5);
+  });
+
+  it('cancels a job while it is processing and refunds it once', async () => {
+    const user = await createUser(orm, 5);
+    const input = await jobFor(user.id, 'upscale', { scale_factor: 4 }, await gradientPng(640, 640));
+    await start(input);
+    await expect.poll(async () => (await jobRow(input.jobId))?.status, { timeout: 30_000, interval: 50 }).toBe('processing');
+    await cancelJobWorkflow(workers.client, input.jobId);
+    expect(await result(input.jobId)).toEqual({ status: 'canceled', errorCode: 'CANCELED' });
+    expect(await jobRow(input.jobId)).toMatchObject({ status: 'canceled', credit_state: 'refunded' });
+    expect(await balance(user.id)).toBe(5);
+  });
+
+  it('runs the smoke workflow through both workers', async () => {
+    const roles = await workers.client.workflow.execute('smokeWorkflow', {
+      workflowId: `smoke-${randomUUID()}`,
+      taskQueue: workers.taskQueues.orchestrator,
+      args: [{ inferenceTaskQueue: workers.taskQueues.inference }],
+    });
+    expect(roles).toEqual([
+      { role: 'orchestrator', taskQueue: workers.taskQueues.orchestrator },
+      { role: 'inference', taskQueue: workers.taskQueues.inference },
+    ]);
+  });
+});
