@@ -1,5 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { type NativeConnection, Worker } from '@temporalio/worker';
 import { createInferenceActivities } from '../activities/inference.activities.js';
 import { createSystemActivities } from '../activities/system.activities.js';
 import type { InferenceEngine } from '../inference/index.js';

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { type NativeConnection, Worker } from '@temporalio/worker';
 import { createJobActivities } from '../activities/job.activities.js';
 import { createSystemActivities } from '../activities/system.activities.js';
 

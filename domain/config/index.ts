@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { apiEnvSchema, coreEnvSchema } from './core.js';
 import { inferenceEnvSchema } from './inference.js';
 

@@ -9,6 +9,7 @@ import { creditsCost, type JobParams, type JobType, type ProcessJobInput } from 
 import type { InferenceEngine } from '../../inference/index.js';
 import { createObjectStore, type ObjectStore } from '../../integrations/object-store.js';
 import { cancelJobWorkflow, startJobWorkflow } from '../../integrations/job-workflows.js';
+import { smokeWorkflow } from '../../workflows/smoke.workflow.js';
 import { createUser, expectLedgerConsistent } from '../helpers/db.js';
 import { testConfig } from '../helpers/env.js';
 import { gradientPng, storedUpload } from '../helpers/uploads.js';
@@ -116,7 +117,7 @@ describe('job workflow through real Temporal, PostgreSQL and S3', () => {
   });
 
   it('runs the smoke workflow through both workers', async () => {
-    const roles = await workers.client.workflow.execute('smokeWorkflow', {
+    const roles = await workers.client.workflow.execute(smokeWorkflow, {
       workflowId: `smoke-${randomUUID()}`,
       taskQueue: workers.taskQueues.orchestrator,
       args: [{ inferenceTaskQueue: workers.taskQueues.inference }],

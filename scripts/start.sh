@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# `npm start`: the whole local stack on embedded defaults — PostgreSQL, Temporal (+ Web UI), S3, then the API,
+# the orchestrator worker and the inference worker. Ctrl-C stops all of it. Variables already set in the
+# environment (DATABASE_URL, S3_ENDPOINT, TEMPORAL_ADDRESS, JWT_SECRET, ...) win over the local defaults.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+STACK=scripts/stack/stack.sh
+say() { printf '[start] %s\n' "$*"; }
+
+bash scripts/ensure-deps.sh
+bash "$STACK" up
+
+# The stack's environment (caller-supplied services pass through it unchanged), then a dev JWT secret unless
+# the caller brought one.
+set -a
+# shellcheck disable=SC1091
+source "${ONESHOT_STATE_DIR:-$ROOT/.local}/stack.env"
+if [[ -z ${JWT_SECRET:-} ]]; then
+  # shellcheck disable=SC1090
+  source "$(bash scripts/dev-secrets.sh)"
+fi
+set +a
+export NODE_ENV=${NODE_ENV:-development} API_PORT=${API_PORT:-3000}
+
+npx tsx scripts/models/fetch-models.ts
+npx tsx scripts/migrate.ts
+
+pids=()
+stopping=0
+stop_all() {
+  [[ $stopping == 1 ]] && return
+  stopping=1
+  say "stopping…"
+  # TERM lets the API drain requests and the workers finish in-flight tasks.
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  bash "$STACK" down
+  say "stopped"
+}
+trap stop_all INT TERM EXIT
+
+run() { # name, command...
+  local name=$1; shift
+  ( exec "$@" 2>&1 | sed -u "s/^/[$name] /" ) &
+  pids+=($!)
+}
+run api npx tsx api/server.ts
+run orchestrator npx tsx workers/orchestrator.ts
+run inference npx tsx workers/inference.ts
+
+api=http://127.0.0.1:$API_PORT
+for _ in $(seq 1 120); do
+  curl -fsS "$api/readyz" >/dev/null 2>&1 && break
+  sleep 0.5
+done
+curl -fsS "$api/readyz" >/dev/null || { say "the API did not become ready; see the logs above"; exit 1; }
+
+say "ready"
+say "  API              $api"
+say "  OpenAPI / docs   $api/openapi.json  $api/docs"
+say "  Temporal Web UI  ${TEMPORAL_UI_URL:-http://127.0.0.1:8233}"
+say "Ctrl-C stops everything."
+wait -n "${pids[@]}" || true
+say "a process exited; shutting the rest down"

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# `npm test`: type-check, lint, then every unit and integration test. The integration tests' global setup
+# starts the real PostgreSQL, Temporal and S3 servers if they are not running, and stops what it started.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+
+bash scripts/ensure-deps.sh
+echo "[test] type-check"
+npx tsc -p .
+echo "[test] lint"
+npx eslint --max-warnings 0 .
+echo "[test] vitest"
+npx vitest run "$@"
