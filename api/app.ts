@@ -1,24 +1,49 @@
+import { RequestContext, type MikroORM } from '@mikro-orm/postgresql';
 import Koa from 'koa';
+import type { ApiConfig } from '../domain/config/index.js';
 import type { Logger } from '../integrations/logger.js';
+import type { ObjectStore } from '../integrations/object-store.js';
+import { requireUser } from './middleware/auth.js';
+import { jsonBody } from './middleware/body.js';
 import { errorHandler } from './middleware/error-handler.js';
+import { limitPerUser, type RateLimiters } from './middleware/rate-limit.js';
 import { requestContext } from './middleware/request-context.js';
+import { corsFor, securityHeaders } from './middleware/security.js';
+import { ApiRoutes } from './routing.js';
+import { authRoutes } from './routes/auth.js';
+import { docsRoutes } from './routes/docs.js';
 import { healthRoutes, type ReadinessCheck } from './routes/health.js';
+import { uploadRoutes } from './routes/uploads.js';
 import type { AppState } from './state.js';
 
 export interface AppDeps {
+  config: ApiConfig;
   logger: Logger;
+  orm: MikroORM;
+  objectStore: ObjectStore;
+  rateLimiters: RateLimiters;
   readinessChecks: ReadinessCheck[];
 }
 
 /** Builds the Koa app from its dependencies; does no I/O itself (server.ts wires and listens). */
 export function createApp(deps: AppDeps): Koa<AppState> {
-  const app = new Koa<AppState>();
-  app.proxy = true;
+  const app = new Koa<AppState>({ proxy: deps.config.TRUST_PROXY, maxIpsCount: 1 });
   // Request context wraps the error handler so the access log sees the final status of every response.
   app.use(requestContext(deps.logger));
   app.use(errorHandler());
-  const health = healthRoutes(deps.readinessChecks);
-  app.use(health.routes());
-  app.use(health.allowedMethods({ throw: true }));
+  app.use(securityHeaders());
+  app.use(corsFor(deps.config.CORS_ORIGINS));
+  app.use(jsonBody(deps.config.JSON_BODY_LIMIT_KB));
+  app.use((_ctx, next) => RequestContext.create(deps.orm.em, next));
+
+  // Authenticated routes verify the bearer token, then charge the caller's general API budget.
+  const routes = new ApiRoutes([requireUser(deps.config), limitPerUser(deps.rateLimiters.api)]);
+  healthRoutes(routes, deps.readinessChecks);
+  authRoutes(routes, deps);
+  uploadRoutes(routes, deps);
+  docsRoutes(routes);
+
+  app.use(routes.router.routes());
+  app.use(routes.router.allowedMethods({ throw: true }));
   return app;
 }

@@ -1,11 +1,13 @@
 // API main: `npx tsx api/server.ts`. Builds dependencies from the environment, listens, drains on SIGINT/SIGTERM.
 import { once } from 'node:events';
+import pg from 'pg';
 import { createOrm } from '../db/orm.js';
 import { apiProcessSchema, loadConfig } from '../domain/config/index.js';
 import { createLogger } from '../integrations/logger.js';
 import { createObjectStore } from '../integrations/object-store.js';
 import { connectTemporalClient } from '../integrations/temporal.js';
 import { createApp } from './app.js';
+import { createRateLimiters } from './middleware/rate-limit.js';
 import { readinessChecks } from './readiness.js';
 
 const config = loadConfig(apiProcessSchema);
@@ -13,8 +15,18 @@ const logger = createLogger({ level: config.LOG_LEVEL, name: 'api' });
 const orm = await createOrm(config);
 const temporal = await connectTemporalClient(config);
 const objectStore = createObjectStore(config);
+// A small pool of its own: rate-limit checks stay fast when the ORM's pool is busy.
+const rateLimitPool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 5 });
+const rateLimiters = createRateLimiters(rateLimitPool, config);
 
-const app = createApp({ logger, readinessChecks: readinessChecks({ orm, temporal, objectStore }) });
+const app = createApp({
+  config,
+  logger,
+  orm,
+  objectStore,
+  rateLimiters,
+  readinessChecks: readinessChecks({ orm, temporal, objectStore }),
+});
 const server = app.listen(config.API_PORT, config.API_HOST);
 await once(server, 'listening');
 logger.info({ url: `http://${config.API_HOST}:${config.API_PORT}` }, 'api listening');
@@ -27,7 +39,7 @@ async function shutdown(signal: string): Promise<void> {
   server.close();
   server.closeIdleConnections();
   await once(server, 'close');
-  await Promise.allSettled([orm.close(), temporal.connection.close()]);
+  await Promise.allSettled([orm.close(), rateLimitPool.end(), temporal.connection.close()]);
   logger.info('api stopped');
 }
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void shutdown(signal));

@@ -5,3 +5,14 @@ export interface AppState {
   requestId: string;
   logger: Logger;
 }
+
+/** The caller, from a verified access token. */
+export interface AuthUser {
+  id: string;
+  email: string;
+}
+
+/** State on routes that require a bearer token (see middleware/auth.ts). */
+export interface AuthedState extends AppState {
+  user: AuthUser;
+}

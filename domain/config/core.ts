@@ -32,12 +32,25 @@ export const apiEnvSchema = z.object({
   API_HOST: z.string().default('127.0.0.1'),
   API_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   PUBLIC_BASE_URL: z.string().url().optional(),
+  // Only behind a reverse proxy that sets X-Forwarded-For: otherwise clients could pick their own IP
+  // and escape per-IP login throttling.
+  TRUST_PROXY: bool.default(false),
   CORS_ORIGINS: csv.default([]),
   JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters'),
-  JWT_EXPIRATION_HOURS: z.coerce.number().positive().max(24 * 30).default(24),
+  // Access tokens are short-lived: the app renews them with its rotating refresh token.
+  JWT_EXPIRATION_HOURS: z.coerce.number().positive().max(24 * 30).default(1),
+  REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   JWT_ISSUER: z.string().min(1).default('oneshot-api'),
   JWT_AUDIENCE: z.string().min(1).default('oneshot-app'),
   MAX_FILE_SIZE_MB: z.coerce.number().positive().max(100).default(10),
   UPLOAD_URL_TTL_SECONDS: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(3600),
   DEFAULT_CREDITS: z.coerce.number().int().min(0).default(10),
+  JSON_BODY_LIMIT_KB: z.coerce.number().int().min(1).max(10_240).default(64),
+  // Per-user budgets (PostgreSQL-backed, so they hold across API instances).
+  RATE_LIMIT_API_PER_MINUTE: z.coerce.number().int().min(1).default(300),
+  RATE_LIMIT_JOBS_PER_MINUTE: z.coerce.number().int().min(1).default(10),
+  // Login throttling: every attempt counts per IP; failures count per account (reset by a success).
+  LOGIN_THROTTLE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
+  LOGIN_ATTEMPTS_PER_IP: z.coerce.number().int().min(1).default(100),
+  LOGIN_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
 });

@@ -1,0 +1,30 @@
+import { bodyParser } from '@koa/bodyparser';
+import type { Middleware } from 'koa';
+import { AppError, ErrorCode } from '../../domain/errors.js';
+import type { AppState } from '../state.js';
+
+/** JSON bodies only, up to `limitKb` (after decompression); anything else is refused with a stable code. */
+export function jsonBody(limitKb: number): Middleware<AppState> {
+  const parse = bodyParser({
+    enableTypes: ['json'],
+    jsonLimit: `${limitKb}kb`,
+    onError(error) {
+      throw bodyError(error);
+    },
+  });
+  return async (ctx, next) => {
+    // `is` answers false (not null) only when there is a body and it is not JSON.
+    if (ctx.request.is('application/json') === false) {
+      throw new AppError(415, ErrorCode.UNSUPPORTED_MEDIA_TYPE, 'Send the request body as application/json.');
+    }
+    await parse(ctx, next);
+  };
+}
+
+function bodyError(error: Error): AppError {
+  const status = (error as { status?: unknown }).status;
+  if (status === 413) return new AppError(413, ErrorCode.PAYLOAD_TOO_LARGE, 'The request body is too large.');
+  if (status === 415) return new AppError(415, ErrorCode.UNSUPPORTED_MEDIA_TYPE, 'Unsupported body encoding.');
+  if (error instanceof SyntaxError) return new AppError(400, ErrorCode.MALFORMED_JSON, 'The request body is not valid JSON.');
+  return new AppError(400, ErrorCode.BAD_REQUEST, 'The request body could not be read.');
+}

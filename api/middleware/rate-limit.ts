@@ -1,0 +1,78 @@
+import type { Middleware } from 'koa';
+import type pg from 'pg';
+import { RateLimiterPostgres, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { ApiConfig } from '../../domain/config/index.js';
+import { AppError, ErrorCode } from '../../domain/errors.js';
+import type { AuthedState } from '../state.js';
+
+/** The API's budgets; all share one PostgreSQL table (created by migration), told apart by key prefix. */
+export interface RateLimiters {
+  /** Every authenticated request, per user. */
+  api: RateLimiterAbstract;
+  /** Job submissions, per user (the jobs routes apply it with `limitPerUser`). */
+  jobSubmission: RateLimiterAbstract;
+  /** Login attempts, per client IP. */
+  loginByIp: RateLimiterAbstract;
+  /** Failed logins, per account (lower-cased email, known or not). */
+  loginFailuresByAccount: RateLimiterAbstract;
+}
+
+export type RateLimitConfig = Pick<
+  ApiConfig,
+  | 'RATE_LIMIT_API_PER_MINUTE'
+  | 'RATE_LIMIT_JOBS_PER_MINUTE'
+  | 'LOGIN_THROTTLE_WINDOW_SECONDS'
+  | 'LOGIN_ATTEMPTS_PER_IP'
+  | 'LOGIN_FAILURES_PER_ACCOUNT'
+>;
+
+export const RATE_LIMIT_TABLE = 'rate_limits';
+
+export function createRateLimiters(pool: pg.Pool, config: RateLimitConfig): RateLimiters {
+  const limiter = (keyPrefix: string, points: number, duration: number) =>
+    new RateLimiterPostgres({
+      storeClient: pool,
+      storeType: 'pool',
+      tableName: RATE_LIMIT_TABLE,
+      tableCreated: true,
+      keyPrefix,
+      points,
+      duration,
+    });
+  return {
+    api: limiter('api', config.RATE_LIMIT_API_PER_MINUTE, 60),
+    jobSubmission: limiter('jobs', config.RATE_LIMIT_JOBS_PER_MINUTE, 60),
+    loginByIp: limiter('login-ip', config.LOGIN_ATTEMPTS_PER_IP, config.LOGIN_THROTTLE_WINDOW_SECONDS),
+    loginFailuresByAccount: limiter('login-account', config.LOGIN_FAILURES_PER_ACCOUNT, config.LOGIN_THROTTLE_WINDOW_SECONDS),
+  };
+}
+
+/** 429 RATE_LIMITED with `Retry-After` (whole seconds, at least 1). */
+export function rateLimited(msBeforeNext: number): AppError {
+  const retryAfter = Math.max(1, Math.ceil(msBeforeNext / 1000));
+  return new AppError(
+    429,
+    ErrorCode.RATE_LIMITED,
+    `Too many requests; retry in ${retryAfter} s.`,
+    { retry_after_seconds: retryAfter },
+    { 'Retry-After': String(retryAfter) },
+  );
+}
+
+/** Takes one point for `key`, or throws 429 when the budget is spent. Store failures propagate (500). */
+export async function consumePoint(limiter: RateLimiterAbstract, key: string): Promise<void> {
+  try {
+    await limiter.consume(key);
+  } catch (rejection) {
+    if (rejection instanceof RateLimiterRes) throw rateLimited(rejection.msBeforeNext);
+    throw rejection;
+  }
+}
+
+/** Middleware that charges one point per request to the caller's budget; use on authenticated routes. */
+export function limitPerUser(limiter: RateLimiterAbstract): Middleware<AuthedState> {
+  return async (ctx, next) => {
+    await consumePoint(limiter, ctx.state.user.id);
+    await next();
+  };
+}

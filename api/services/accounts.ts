@@ -1,0 +1,100 @@
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Ledger } from '../../db/ledger.js';
+import type { ApiConfig } from '../../domain/config/index.js';
+import { AppError, ErrorCode } from '../../domain/errors.js';
+import type { Logger } from '../../integrations/logger.js';
+import { signAccessToken, type AccessToken, type AccessTokenConfig } from './access-tokens.js';
+import type { LoginThrottle } from './login-throttle.js';
+import { hashPassword, verifyPassword } from './passwords.js';
+import { RefreshTokens } from './refresh-tokens.js';
+
+export type AccountConfig = AccessTokenConfig & Pick<ApiConfig, 'DEFAULT_CREDITS' | 'REFRESH_TOKEN_TTL_DAYS'>;
+
+export interface Credentials {
+  email: string;
+  password: string;
+}
+
+export interface Session {
+  accessToken: AccessToken;
+  refreshToken: string;
+  user: { id: string; email: string; credits: number };
+}
+
+interface UserRow {
+  id: string;
+  email: string;
+  password_hash: string;
+  credits: number;
+}
+
+/** Registration, login and token refresh; each call takes the request's entity manager. */
+export class Accounts {
+  constructor(
+    private readonly config: AccountConfig,
+    private readonly loginThrottle: LoginThrottle,
+  ) {}
+
+  /** Creates the user with the signup bonus in one transaction; 409 EMAIL_TAKEN (case-insensitive). */
+  async register(em: EntityManager, credentials: Credentials): Promise<Session> {
+    const email = normalizeEmail(credentials.email);
+    const passwordHash = await hashPassword(credentials.password);
+    return em.transactional(async (tx) => {
+      const id = randomUUID();
+      // Conflicts with the unique index on lower(email), also when two registrations race.
+      const [inserted] = await tx.execute<{ id: string }[]>(
+        `insert into users (id, email, password_hash, credits) values (?, ?, ?, 0) on conflict do nothing returning id`,
+        [id, email, passwordHash],
+      );
+      if (!inserted) throw new AppError(409, ErrorCode.EMAIL_TAKEN, 'An account with this email already exists.');
+      const credits =
+        this.config.DEFAULT_CREDITS > 0
+          ? (await new Ledger(tx).grant(id, this.config.DEFAULT_CREDITS, 'signup_bonus', id)).balance
+          : 0;
+      return this.startSession(tx, { id, email, credits });
+    });
+  }
+
+  /** 401 INVALID_CREDENTIALS for an unknown email and a wrong password alike, after the same work. */
+  async login(em: EntityManager, credentials: Credentials, clientIp: string): Promise<Session> {
+    const email = normalizeEmail(credentials.email);
+    await this.loginThrottle.beforeAttempt(clientIp, email);
+    const [user] = await em.execute<UserRow[]>(
+      `select id, email, password_hash, credits from users where lower(email) = ?`,
+      [email],
+    );
+    if (!(await verifyPassword(user?.password_hash, credentials.password)) || !user) {
+      await this.loginThrottle.failed(email);
+      throw new AppError(401, ErrorCode.INVALID_CREDENTIALS, 'The email or password is incorrect.');
+    }
+    await this.loginThrottle.succeeded(email);
+    return this.startSession(em, { id: user.id, email: user.email, credits: user.credits });
+  }
+
+  /** Exchanges a refresh token for a new pair (see RefreshTokens for reuse handling). */
+  async refresh(em: EntityManager, refreshToken: string, logger: Logger): Promise<Session> {
+    const rotated = await this.refreshTokens(em).rotate(refreshToken, logger);
+    const [user] = await em.execute<UserRow[]>(`select id, email, credits from users where id = ?`, [rotated.userId]);
+    if (!user) throw new AppError(401, ErrorCode.INVALID_REFRESH_TOKEN, 'The refresh token is not valid; log in again.');
+    const session = { id: user.id, email: user.email, credits: user.credits };
+    return { accessToken: signAccessToken(this.config, session), refreshToken: rotated.token, user: session };
+  }
+
+  logout(em: EntityManager, refreshToken: string): Promise<void> {
+    return this.refreshTokens(em).revokeFamily(refreshToken);
+  }
+
+  private async startSession(em: EntityManager, user: Session['user']): Promise<Session> {
+    const refreshToken = await this.refreshTokens(em).issue(user.id);
+    return { accessToken: signAccessToken(this.config, user), refreshToken, user };
+  }
+
+  private refreshTokens(em: EntityManager): RefreshTokens {
+    return new RefreshTokens(em, this.config.REFRESH_TOKEN_TTL_DAYS);
+  }
+}
+
+function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}

@@ -1,0 +1,90 @@
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Upload } from '../../db/entities/index.js';
+import { AppError, ErrorCode } from '../../domain/errors.js';
+import type { ObjectStore, PresignedUpload } from '../../integrations/object-store.js';
+
+/** The image types the pipelines decode. */
+export const UPLOAD_CONTENT_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const;
+export type UploadContentType = (typeof UPLOAD_CONTENT_TYPES)[number];
+
+export interface UploadRequest {
+  filename: string;
+  contentType: UploadContentType;
+  fileSize: number;
+}
+
+/** Keys are scoped to the owner, so no presigned policy can ever reach another user's objects. */
+export function uploadKey(userId: string, uploadId: string): string {
+  return `uploads/${userId}/${uploadId}`;
+}
+
+/**
+ * Records what the client promised and returns a POST policy that makes S3 itself refuse anything else:
+ * another key, another Content-Type, more bytes than declared, or a request after the expiry.
+ */
+export async function createUpload(
+  em: EntityManager,
+  objectStore: ObjectStore,
+  userId: string,
+  request: UploadRequest,
+  expiresInSeconds: number,
+): Promise<{ upload: Upload; post: PresignedUpload }> {
+  const id = randomUUID();
+  const now = new Date();
+  const upload = em.create(Upload, {
+    id,
+    userId,
+    objectKey: uploadKey(userId, id),
+    filename: request.filename,
+    contentType: request.contentType,
+    declaredSize: request.fileSize,
+    status: 'pending',
+    expiresAt: new Date(now.getTime() + expiresInSeconds * 1000),
+    createdAt: now,
+  });
+  const post = await objectStore.presignPost(upload.objectKey, {
+    contentType: upload.contentType,
+    maxBytes: upload.declaredSize,
+    expiresInSeconds,
+  });
+  await em.flush();
+  return { upload, post };
+}
+
+/** The caller's upload, or 404 NOT_FOUND (also for someone else's: existence is not revealed). */
+export async function findOwnUpload(em: EntityManager, userId: string, uploadId: string): Promise<Upload> {
+  const upload = UUID.test(uploadId) ? await em.findOne(Upload, { id: uploadId, userId }) : null;
+  if (!upload) throw new AppError(404, ErrorCode.NOT_FOUND, 'No such upload.');
+  return upload;
+}
+
+/**
+ * For job creation: the upload belongs to `userId` (else 404), the object is in S3 (else 422 UPLOAD_MISSING)
+ * with the promised Content-Type and at most the declared size (else 422 UPLOAD_MISMATCH). Marks it verified
+ * and returns it; an already verified upload is returned as is.
+ */
+export async function verifyUpload(
+  em: EntityManager,
+  objectStore: ObjectStore,
+  userId: string,
+  uploadId: string,
+): Promise<Upload> {
+  const upload = await findOwnUpload(em, userId, uploadId);
+  if (upload.status === 'verified') return upload;
+  const head = await objectStore.head(upload.objectKey);
+  if (!head) throw new AppError(422, ErrorCode.UPLOAD_MISSING, 'The file has not been uploaded (or its upload link expired).');
+  if (head.contentType !== upload.contentType || head.size < 1 || head.size > upload.declaredSize) {
+    throw new AppError(422, ErrorCode.UPLOAD_MISMATCH, 'The uploaded file does not match what was declared.', {
+      declared: { content_type: upload.contentType, file_size: upload.declaredSize },
+      found: { content_type: head.contentType ?? null, file_size: head.size },
+    });
+  }
+  upload.status = 'verified';
+  upload.verifiedSize = head.size;
+  upload.verifiedAt = new Date();
+  await em.flush();
+  return upload;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -1,0 +1,93 @@
+import type { AddressInfo } from 'node:net';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import pg from 'pg';
+import { createApp } from '../../api/app.js';
+import { createRateLimiters } from '../../api/middleware/rate-limit.js';
+import { createOrm } from '../../db/orm.js';
+import { apiProcessSchema, type ApiConfig } from '../../domain/config/index.js';
+import { createLogger } from '../../integrations/logger.js';
+import { createObjectStore, type ObjectStore } from '../../integrations/object-store.js';
+import { testConfig } from './env.js';
+
+export interface ApiResponse {
+  status: number;
+  headers: Headers;
+  /** Parsed JSON, or the text when the body is not JSON. */
+  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- assertions read arbitrary fields
+}
+
+export interface RequestOptions {
+  body?: unknown;
+  /** Sent as-is instead of JSON-encoding `body`. */
+  rawBody?: string;
+  token?: string;
+  headers?: Record<string, string>;
+}
+
+export interface TestApi {
+  url: string;
+  config: ApiConfig;
+  orm: MikroORM;
+  objectStore: ObjectStore;
+  request(method: string, path: string, options?: RequestOptions): Promise<ApiResponse>;
+  close(): Promise<void>;
+}
+
+/** The real app on an ephemeral port, wired to the real PostgreSQL and S3 of the local stack. */
+export async function startApi(overrides: Record<string, string> = {}): Promise<TestApi> {
+  const config = testConfig(apiProcessSchema, { TRUST_PROXY: 'true', ...overrides });
+  const orm = await createOrm(config);
+  const pool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 5 });
+  const objectStore = createObjectStore(config);
+  const app = createApp({
+    config,
+    logger: createLogger({ level: config.LOG_LEVEL, name: 'api-test' }),
+    orm,
+    objectStore,
+    rateLimiters: createRateLimiters(pool, config),
+    readinessChecks: [],
+  });
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    url,
+    config,
+    orm,
+    objectStore,
+    async request(method, path, options = {}) {
+      const headers: Record<string, string> = { ...options.headers };
+      if (options.token) headers.authorization = `Bearer ${options.token}`;
+      let body: string | undefined = options.rawBody;
+      if (options.body !== undefined) {
+        body = JSON.stringify(options.body);
+        headers['content-type'] ??= 'application/json';
+      }
+      const response = await fetch(url + path, { method, headers, ...(body === undefined ? {} : { body }) });
+      const text = await response.text();
+      let parsed: unknown = text;
+      try {
+        parsed = text ? JSON.parse(text) : undefined;
+      } catch {
+        // Not JSON (e.g. the /docs page): keep the text.
+      }
+      return { status: response.status, headers: response.headers, body: parsed };
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await Promise.all([orm.close(), pool.end()]);
+    },
+  };
+}
+
+let counter = 0;
+/** A unique email per call, and a unique client IP to keep per-IP login budgets apart between tests. */
+export function uniqueEmail(): string {
+  return `user-${process.pid}-${Date.now()}-${++counter}@example.test`;
+}
+export function uniqueIp(): string {
+  const n = (process.pid * 7919 + Date.now() + ++counter) % 0xfffffe;
+  return `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
+}
