@@ -1,0 +1,153 @@
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { ApplicationFailure } from '@temporalio/client';
+import { Context, heartbeat } from '@temporalio/activity';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { InferenceActivities } from '../../../activities/inference.activities.js';
+import type { JobActivities } from '../../../activities/job.activities.js';
+import { InsufficientCreditsError } from '../../../domain/errors.js';
+import { JobFailure, type ProcessJobInput } from '../../../domain/jobs.js';
+import { CreditStateKey, JobStatusKey, JobTypeKey, UserIdKey } from '../../../domain/search-attributes.js';
+import { startJobWorkflow } from '../../../integrations/job-workflows.js';
+import { workflowsPath } from '../../../workers/orchestrator-worker.js';
+
+// The saga's branches with mocked activities, on an ephemeral in-memory Temporal dev server (the project's
+// pinned binary). Activities record their calls so each test can assert what ran and in which order.
+
+let env: TestWorkflowEnvironment;
+
+beforeAll(async () => {
+  Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
+  const temporal = execFileSync('bash', [fileURLToPath(new URL('../../../scripts/install/temporal.sh', import.meta.url))], {
+    encoding: 'utf8',
+  }).trim();
+  env = await TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'existing-path', path: temporal },
+      searchAttributes: [UserIdKey, JobTypeKey, JobStatusKey, CreditStateKey],
+    },
+  });
+}, 60_000);
+afterAll(async () => env?.teardown());
+
+type Calls = string[];
+
+function mockActivities(calls: Calls, inference: () => Promise<void>, options: { shortBalance?: boolean } = {}) {
+  const job: JobActivities = {
+    admitJob: async () => {
+      calls.push('admitJob');
+      if (options.shortBalance) {
+        throw ApplicationFailure.create({ type: JobFailure.INSUFFICIENT_CREDITS, message: 'short', details: [{ required: 2, balance: 1 }], nonRetryable: true });
+      }
+      return { created: true, balance: 7 };
+    },
+    markJobProcessing: async () => void calls.push('markJobProcessing'),
+    completeJob: async () => {
+      calls.push('completeJob');
+      return 'completed';
+    },
+    refundJob: async () => {
+      calls.push('refundJob');
+      return { refunded: true };
+    },
+    finishJobUnsuccessfully: async ({ status, code }) => void calls.push(`finish:${status}:${code}`),
+  };
+  const gpu: InferenceActivities = {
+    runInference: async (input) => {
+      calls.push('runInference');
+      await inference();
+      return { resultKey: input.resultKey, contentType: 'image/png', width: 2, height: 2, inferenceMs: 1 };
+    },
+  };
+  return { job, gpu };
+}
+
+async function runJob(activities: ReturnType<typeof mockActivities>, act?: (jobId: string) => Promise<void>) {
+  const taskQueue = `unit-${randomUUID()}`;
+  const inferenceTaskQueue = `${taskQueue}-gpu`;
+  const orchestrator = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath, activities: activities.job });
+  const gpu = await Worker.create({ connection: env.nativeConnection, taskQueue: inferenceTaskQueue, activities: activities.gpu });
+  const input: ProcessJobInput = {
+    jobId: randomUUID(),
+    userId: randomUUID(),
+    jobType: 'upscale',
+    params: { scale_factor: 2 },
+    creditsCost: 1,
+    inputUploadId: randomUUID(),
+    inputKey: 'uploads/u/i',
+    inferenceTaskQueue,
+  };
+  return orchestrator.runUntil(
+    gpu.runUntil(async () => {
+      const admission = await startJobWorkflow(env.client, input, taskQueue);
+      const handle = env.client.workflow.getHandle(input.jobId);
+      await act?.(input.jobId);
+      const result = await handle.result();
+      const { typedSearchAttributes } = await handle.describe();
+      return { admission, result, jobStatus: typedSearchAttributes.get(JobStatusKey), creditState: typedSearchAttributes.get(CreditStateKey) };
+    }),
+  );
+}
+
+describe('processJobWorkflow saga', () => {
+  it('reserves, runs inference, then charges: no compensation on success', async () => {
+    const calls: Calls = [];
+    const outcome = await runJob(mockActivities(calls, async () => undefined));
+    expect(outcome.admission).toEqual({ admitted: true, balance: 7 });
+    expect(outcome.result).toMatchObject({ status: 'completed' });
+    expect(calls).toEqual(['admitJob', 'runInference', 'completeJob']);
+    expect([outcome.jobStatus, outcome.creditState]).toEqual(['completed', 'charged']);
+  });
+
+  it('refunds once and records the business failure code when inference fails for good', async () => {
+    const calls: Calls = [];
+    const outcome = await runJob(
+      mockActivities(calls, () => Promise.reject(ApplicationFailure.create({ type: JobFailure.NO_FACE_FOUND, message: 'no face', nonRetryable: true }))),
+    );
+    expect(outcome.result).toEqual({ status: 'failed', errorCode: JobFailure.NO_FACE_FOUND });
+    expect(calls).toEqual(['admitJob', 'runInference', 'refundJob', `finish:failed:${JobFailure.NO_FACE_FOUND}`]);
+    expect([outcome.jobStatus, outcome.creditState]).toEqual(['failed', 'refunded']);
+  });
+
+  it('retries infrastructure failures a bounded number of times, then fails with INFERENCE_FAILED and refunds', async () => {
+    const calls: Calls = [];
+    const outcome = await runJob(mockActivities(calls, () => Promise.reject(new Error('GPU fell off the bus'))));
+    expect(outcome.result).toEqual({ status: 'failed', errorCode: JobFailure.INFERENCE_FAILED });
+    expect(calls.filter((call) => call === 'runInference')).toHaveLength(4);
+    expect(calls.slice(-2)).toEqual(['refundJob', `finish:failed:${JobFailure.INFERENCE_FAILED}`]);
+  }, 60_000);
+
+  it('on cancellation during inference refunds once and records CANCELED', async () => {
+    const calls: Calls = [];
+    let markStarted = () => {};
+    const started = new Promise<void>((resolve) => (markStarted = resolve));
+    const outcome = await runJob(
+      mockActivities(calls, async () => {
+        markStarted();
+        // Like the real activity: heartbeats, and so learns of the cancellation and stops.
+        for (;;) {
+          heartbeat();
+          await Context.current().sleep(50);
+        }
+      }),
+      async (jobId) => {
+        await started;
+        await env.client.workflow.getHandle(jobId).cancel();
+      },
+    );
+    expect(outcome.result).toEqual({ status: 'canceled', errorCode: JobFailure.CANCELED });
+    expect(calls).toEqual(['admitJob', 'runInference', 'refundJob', `finish:canceled:${JobFailure.CANCELED}`]);
+  });
+
+  it('fails admission with INSUFFICIENT_CREDITS and runs nothing else', async () => {
+    const calls: Calls = [];
+    const refused = runJob(mockActivities(calls, async () => undefined, { shortBalance: true }));
+    await expect(refused).rejects.toBeInstanceOf(InsufficientCreditsError);
+    await expect(refused).rejects.toMatchObject({ status: 402, required: 2, balance: 1 });
+    expect(calls).toEqual(['admitJob']);
+  });
+});
+
