@@ -21,6 +21,8 @@ export class Subscription {
   autoRenew!: boolean;
   lastCheckedAt?: Date | null;
   nextCheckAt!: Date;
+  /** When the store produced the state stored here; older store views never overwrite newer ones. */
+  observedAt!: Date;
   createdAt!: Date;
   updatedAt!: Date;
 }
@@ -41,6 +43,7 @@ export const SubscriptionSchema = new EntitySchema<Subscription>({
     autoRenew: { type: 'boolean' },
     lastCheckedAt: { type: 'Date', nullable: true },
     nextCheckAt: { type: 'Date' },
+    observedAt: { type: 'Date' },
     createdAt: { type: 'Date' },
     updatedAt: { type: 'Date' },
   },

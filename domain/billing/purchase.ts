@@ -1,0 +1,42 @@
+import type { Store, StoreEnvironment, StoreSubscriptionStatus } from '../../db/entities/subscription.js';
+import type { ProductKind } from './catalog.js';
+
+export type { Store, StoreEnvironment, StoreSubscriptionStatus };
+
+/** A subscription's state as the store reports it. */
+export interface SubscriptionState {
+  status: StoreSubscriptionStatus;
+  expiresAt: Date;
+  autoRenew: boolean;
+}
+
+/**
+ * One purchase or renewal after the store vouched for it (signature verified or fetched from the store's API),
+ * in store-neutral terms. Everything that moves credits starts from one of these.
+ */
+export interface VerifiedPurchase {
+  store: Store;
+  environment: StoreEnvironment;
+  productId: string;
+  kind: ProductKind;
+  /** Unique per purchase and per renewal (Apple transactionId, Google orderId): the ledger reference. */
+  transactionId: string;
+  /** Stable across renewals (Apple originalTransactionId, Google purchase token): binds a subscription to an account. */
+  originalReference: string;
+  /** When the store produced this view; older views never overwrite newer ones. */
+  observedAt: Date;
+  /** Set when the store refunded or revoked this transaction. */
+  revokedAt: Date | null;
+  subscription: SubscriptionState | null;
+  /** Google: the purchase token this one replaced (upgrade, downgrade, resubscribe). */
+  replacesReference: string | null;
+}
+
+/** Statuses during which the subscriber is entitled to the product; a renewal in one of them earns credits. */
+export function isEntitled(status: StoreSubscriptionStatus): boolean {
+  return status === 'active' || status === 'grace_period';
+}
+
+export function ledgerReference(store: Store, transactionId: string): string {
+  return `${store}:${transactionId}`;
+}

@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import { productCatalogSchema } from '../billing/catalog.js';
+
+const csv = z
+  .string()
+  .transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean));
+
+/** PEM keys travel in one-line env values with literal `\n`; restore the line breaks. */
+const pem = z.string().min(1).transform((value) => value.replace(/\\n/g, '\n'));
+
+const durationMs = z
+  .string()
+  .regex(/^\d+(ms|s|m|h|d)$/, 'a duration like 90s, 15m, 1h or 1d')
+  .transform((value) => {
+    const [, amount, unit] = /^(\d+)(ms|s|m|h|d)$/.exec(value) ?? [];
+    const scale = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[unit as 'ms' | 's' | 'm' | 'h' | 'd'];
+    return Number(amount) * scale;
+  });
+
+/**
+ * Store billing: App Store and Google Play credentials, the product catalog, and the renewal sweep. Each
+ * store is optional as a whole: without its settings the store's endpoints answer 503 STORE_NOT_CONFIGURED.
+ */
+export const billingEnvSchema = z.object({
+  /** JSON: { "<product id>": { "type": "consumable", "credits": 50 } | { "type": "subscription", "credits_per_period": 100 } } */
+  BILLING_PRODUCTS: z
+    .string()
+    .default('{}')
+    .transform((value, ctx) => {
+      try {
+        return JSON.parse(value) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'BILLING_PRODUCTS must be JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(productCatalogSchema),
+
+  APPLE_BUNDLE_ID: z.string().min(1).optional(),
+  /** The app's numeric App Store id; Apple's library requires it to verify production data. */
+  APPLE_APP_APPLE_ID: z.coerce.number().int().positive().optional(),
+  /** Environments whose receipts are accepted; `sandbox` is needed for TestFlight and App Review. */
+  APPLE_ENVIRONMENTS: csv.pipe(z.array(z.enum(['production', 'sandbox'])).min(1)).default(['production']),
+  /** Files holding the trusted root certificates (DER or PEM), e.g. Apple Root CA G3. */
+  APPLE_ROOT_CERT_PATHS: csv.default([]),
+  APPLE_API_KEY_ID: z.string().min(1).optional(),
+  APPLE_API_ISSUER_ID: z.string().min(1).optional(),
+  /** The App Store Connect API private key (PKCS#8 PEM; `\n` escapes allowed). */
+  APPLE_API_PRIVATE_KEY: pem.optional(),
+  /** Overrides of the App Store Server API base URLs (tests point them at a local fake). */
+  APPLE_API_BASE_URL_PRODUCTION: z.string().url().default('https://api.storekit.apple.com'),
+  APPLE_API_BASE_URL_SANDBOX: z.string().url().default('https://api.storekit-sandbox.apple.com'),
+
+  GOOGLE_PACKAGE_NAME: z.string().min(1).optional(),
+  /** The service account's JSON key (as downloaded from Google Cloud), used for the Play Developer API. */
+  GOOGLE_SERVICE_ACCOUNT_JSON: z.string().min(1).optional(),
+  /** Accept Google license-tester (test) purchases. */
+  GOOGLE_ACCEPT_TEST_PURCHASES: z.enum(['true', 'false']).transform((value) => value === 'true').default(false),
+  GOOGLE_API_ROOT_URL: z.string().url().default('https://androidpublisher.googleapis.com/'),
+  GOOGLE_OAUTH_TOKEN_URL: z.string().url().default('https://oauth2.googleapis.com/token'),
+  /** RTDN push authentication: the audience and the service account set on the Pub/Sub push subscription. */
+  GOOGLE_RTDN_AUDIENCE: z.string().min(1).optional(),
+  GOOGLE_RTDN_SERVICE_ACCOUNT_EMAIL: z.string().email().optional(),
+  GOOGLE_OIDC_CERTS_URL: z.string().url().default('https://www.googleapis.com/oauth2/v1/certs'),
+
+  /** How often the Temporal Schedule starts a renewal sweep. */
+  RENEWAL_SWEEP_INTERVAL: durationMs.default(3_600_000),
+  RENEWAL_SWEEP_PAGE_SIZE: z.coerce.number().int().min(1).max(1_000).default(100),
+  /** Pages one workflow run handles before continuing as new (keeps each run's history small). */
+  RENEWAL_SWEEP_PAGES_PER_RUN: z.coerce.number().int().min(1).max(1_000).default(50),
+  /** Store calls in flight at once, and per second, during a sweep. */
+  RENEWAL_SWEEP_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8),
+  RENEWAL_SWEEP_RATE_PER_SECOND: z.coerce.number().int().min(1).max(10_000).default(20),
+  /** A subscription is re-checked this long after its period ends (the store has renewed or not by then). */
+  RENEWAL_CHECK_DELAY: durationMs.default(600_000),
+  /** Re-check interval while in grace period or billing retry, after a failed check, and once expired. */
+  RENEWAL_RETRY_INTERVAL: durationMs.default(6 * 3_600_000),
+  RENEWAL_FAILURE_BACKOFF: durationMs.default(900_000),
+  RENEWAL_EXPIRED_RECHECK: durationMs.default(7 * 86_400_000),
+});
+
+export type BillingEnv = z.infer<typeof billingEnvSchema>;
