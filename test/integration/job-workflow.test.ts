@@ -9,6 +9,7 @@ import { creditsCost, type JobParams, type JobType, type ProcessJobInput } from 
 import type { InferenceEngine } from '../../inference/index.js';
 import { createObjectStore, type ObjectStore } from '../../integrations/object-store.js';
 import { cancelJobWorkflow, startJobWorkflow } from '../../integrations/job-workflows.js';
+import type { processJobWorkflow } from '../../workflows/process-job.workflow.js';
 import { smokeWorkflow } from '../../workflows/smoke.workflow.js';
 import { createUser, expectLedgerConsistent } from '../helpers/db.js';
 import { testConfig } from '../helpers/env.js';
@@ -64,6 +65,28 @@ async function balance(userId: string): Promise<number> {
   return row!.credits;
 }
 
+/** What the Web UI's "Reset" does: replay the job from its first workflow task, in a new run; its result. */
+async function resetToFirstTask(jobId: string) {
+  const history = await workers.client.workflow.getHandle(jobId).fetchHistory();
+  const firstTask = history.events?.find((event) => event.workflowTaskCompletedEventAttributes);
+  const { runId } = await workers.client.workflowService.resetWorkflowExecution({
+    namespace: workers.client.options.namespace,
+    workflowExecution: { workflowId: jobId },
+    workflowTaskFinishEventId: firstTask!.eventId,
+    reason: 'operator retry',
+    requestId: randomUUID(),
+  });
+  return workers.client.workflow.getHandle<typeof processJobWorkflow>(jobId, runId ?? undefined).result();
+}
+
+async function ledgerEntries(jobId: string): Promise<string[]> {
+  const rows = await orm.em.fork().execute<{ type: string }[]>(
+    `select type from credit_transactions where reference = ? order by type`,
+    [jobId],
+  );
+  return rows.map((row) => row.type);
+}
+
 describe('job workflow through real Temporal, PostgreSQL and S3', () => {
   it('upscales, stores the result in S3 and charges once', async () => {
     const user = await createUser(orm, 10);
@@ -114,6 +137,27 @@ describe('job workflow through real Temporal, PostgreSQL and S3', () => {
     expect(await result(input.jobId)).toEqual({ status: 'canceled', errorCode: 'CANCELED' });
     expect(await jobRow(input.jobId)).toMatchObject({ status: 'canceled', credit_state: 'refunded' });
     expect(await balance(user.id)).toBe(5);
+  });
+
+  it('survives an operator reset of a completed job without charging again', async () => {
+    const user = await createUser(orm, 10);
+    const input = await jobFor(user.id, 'upscale', { scale_factor: 2 }, await gradientPng(24, 24));
+    await start(input);
+    await result(input.jobId);
+    expect(await resetToFirstTask(input.jobId)).toMatchObject({ status: 'completed' });
+    expect(await jobRow(input.jobId)).toMatchObject({ status: 'completed', credit_state: 'charged' });
+    expect(await balance(user.id)).toBe(9);
+    expect(await ledgerEntries(input.jobId)).toEqual(['job_reserve']);
+  });
+
+  it('survives an operator reset of a failed job without refunding again', async () => {
+    const user = await createUser(orm, 5);
+    const input = await jobFor(user.id, 'upscale', { scale_factor: 2 }, Buffer.from('not an image either'));
+    await start(input);
+    await result(input.jobId);
+    expect(await resetToFirstTask(input.jobId)).toMatchObject({ status: 'failed' });
+    expect(await balance(user.id)).toBe(5);
+    expect(await ledgerEntries(input.jobId)).toEqual(['job_refund', 'job_reserve']);
   });
 
   it('runs the smoke workflow through both workers', async () => {

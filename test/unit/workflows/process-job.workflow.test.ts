@@ -13,6 +13,7 @@ import { JobFailure, type ProcessJobInput } from '../../../domain/jobs.js';
 import { CreditStateKey, JobStatusKey, JobTypeKey, UserIdKey } from '../../../domain/search-attributes.js';
 import { startJobWorkflow } from '../../../integrations/job-workflows.js';
 import { workflowsPath } from '../../../workers/orchestrator-worker.js';
+import type { processJobWorkflow } from '../../../workflows/process-job.workflow.js';
 
 // The saga's branches with mocked activities, on an ephemeral in-memory Temporal dev server (the project's
 // pinned binary). Activities record their calls so each test can assert what ran and in which order.
@@ -83,7 +84,7 @@ async function runJob(activities: ReturnType<typeof mockActivities>, act?: (jobI
   return orchestrator.runUntil(
     gpu.runUntil(async () => {
       const admission = await startJobWorkflow(env.client, input, taskQueue);
-      const handle = env.client.workflow.getHandle(input.jobId);
+      const handle = env.client.workflow.getHandle<typeof processJobWorkflow>(input.jobId);
       await act?.(input.jobId);
       const result = await handle.result();
       const { typedSearchAttributes } = await handle.describe();
