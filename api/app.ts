@@ -11,6 +11,7 @@ import { requestContext } from './middleware/request-context.js';
 import { corsFor, securityHeaders } from './middleware/security.js';
 import { ApiRoutes } from './routing.js';
 import { authRoutes } from './routes/auth.js';
+import { billingRoutes } from './routes/billing.js';
 import { docsRoutes } from './routes/docs.js';
 import { healthRoutes, type ReadinessCheck } from './routes/health.js';
 import { uploadRoutes } from './routes/uploads.js';
@@ -35,15 +36,20 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   app.use(corsFor(deps.config.CORS_ORIGINS));
   app.use(jsonBody(deps.config.JSON_BODY_LIMIT_KB));
   app.use((_ctx, next) => RequestContext.create(deps.orm.em, next));
+  const { router } = apiRoutes(deps);
+  app.use(router.routes());
+  app.use(router.allowedMethods({ throw: true }));
+  return app;
+}
 
+/** Every route module, registered once; a new module is one line here. */
+export function apiRoutes(deps: AppDeps): ApiRoutes {
   // Authenticated routes verify the bearer token, then charge the caller's general API budget.
   const routes = new ApiRoutes([requireUser(deps.config), limitPerUser(deps.rateLimiters.api)]);
   healthRoutes(routes, deps.readinessChecks);
   authRoutes(routes, deps);
   uploadRoutes(routes, deps);
+  billingRoutes(routes, deps);
   docsRoutes(routes);
-
-  app.use(routes.router.routes());
-  app.use(routes.router.allowedMethods({ throw: true }));
-  return app;
+  return routes;
 }

@@ -1,9 +1,12 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 
 export type { Logger };
 
-/** Structured JSON logs; credentials and tokens are redacted wherever they appear in logged objects. */
-export function createLogger(options: { level: string; name: string }): Logger {
+/**
+ * Structured JSON logs; credentials and tokens are redacted wherever they appear in logged objects.
+ * `destination` defaults to stdout; tests pass a stream to inspect what gets logged.
+ */
+export function createLogger(options: { level: string; name: string }, destination?: DestinationStream): Logger {
   return pino({
     name: options.name,
     level: options.level,
@@ -21,5 +24,5 @@ export function createLogger(options: { level: string; name: string }): Logger {
       ],
       censor: '[redacted]',
     },
-  });
+  }, destination);
 }

@@ -13,8 +13,8 @@ export function jsonBody(limitKb: number): Middleware<AppState> {
     },
   });
   return async (ctx, next) => {
-    // `is` answers false (not null) only when there is a body and it is not JSON.
-    if (ctx.request.is('application/json') === false) {
+    // `is` answers false (not null) only when a body is announced and it is not JSON; an empty one is no body.
+    if (ctx.request.length !== 0 && ctx.request.is('application/json') === false) {
       throw new AppError(415, ErrorCode.UNSUPPORTED_MEDIA_TYPE, 'Send the request body as application/json.');
     }
     await parse(ctx, next);

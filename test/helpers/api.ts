@@ -1,7 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import pg from 'pg';
-import { createApp } from '../../api/app.js';
+import type { DestinationStream } from 'pino';
+import { createApp, type AppDeps } from '../../api/app.js';
 import { createRateLimiters } from '../../api/middleware/rate-limit.js';
 import { createOrm } from '../../db/orm.js';
 import { apiProcessSchema, type ApiConfig } from '../../domain/config/index.js';
@@ -27,6 +28,7 @@ export interface RequestOptions {
 export interface TestApi {
   url: string;
   config: ApiConfig;
+  deps: AppDeps;
   orm: MikroORM;
   objectStore: ObjectStore;
   request(method: string, path: string, options?: RequestOptions): Promise<ApiResponse>;
@@ -34,19 +36,23 @@ export interface TestApi {
 }
 
 /** The real app on an ephemeral port, wired to the real PostgreSQL and S3 of the local stack. */
-export async function startApi(overrides: Record<string, string> = {}): Promise<TestApi> {
+export async function startApi(
+  overrides: Record<string, string> = {},
+  options: { logDestination?: DestinationStream; objectStore?: ObjectStore } = {},
+): Promise<TestApi> {
   const config = testConfig(apiProcessSchema, { TRUST_PROXY: 'true', ...overrides });
   const orm = await createOrm(config);
   const pool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 5 });
-  const objectStore = createObjectStore(config);
-  const app = createApp({
+  const objectStore = options.objectStore ?? createObjectStore(config);
+  const deps: AppDeps = {
     config,
-    logger: createLogger({ level: config.LOG_LEVEL, name: 'api-test' }),
+    logger: createLogger({ level: options.logDestination ? 'info' : config.LOG_LEVEL, name: 'api-test' }, options.logDestination),
     orm,
     objectStore,
     rateLimiters: createRateLimiters(pool, config),
     readinessChecks: [],
-  });
+  };
+  const app = createApp(deps);
   const server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -54,6 +60,7 @@ export async function startApi(overrides: Record<string, string> = {}): Promise<
   return {
     url,
     config,
+    deps,
     orm,
     objectStore,
     async request(method, path, options = {}) {

@@ -1,0 +1,48 @@
+/* eslint-disable @typescript-eslint/no-unsafe-call --
+   Response bodies are untyped JSON; the assertions are what check their shape. */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { apiRoutes } from '../../../api/app.js';
+import { startApi, type TestApi } from '../../helpers/api.js';
+
+let api: TestApi;
+beforeAll(async () => {
+  api = await startApi();
+});
+afterAll(() => api.close());
+
+it('/openapi.json is OpenAPI 3.1 and describes every route the app serves, with its errors', async () => {
+  const response = await api.request('GET', '/openapi.json');
+  expect(response.status).toBe(200);
+  const spec = response.body as {
+    openapi: string;
+    paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: unknown }> }>; security?: unknown }>>;
+  };
+  expect(spec.openapi).toBe('3.1.0');
+
+  const served = apiRoutes(api.deps).router.stack.flatMap((layer) =>
+    layer.methods.filter((method) => method !== 'HEAD').map((method) => `${method.toLowerCase()} ${layer.path.replace(/:(\w+)/g, '{$1}')}`),
+  );
+  const documented = Object.entries(spec.paths).flatMap(([path, item]) => Object.keys(item).map((method) => `${method} ${path}`));
+  expect(served.length).toBeGreaterThan(8);
+  expect(new Set(documented)).toEqual(new Set(served));
+
+  const errorRef = { $ref: '#/components/schemas/Error' };
+  for (const [path, item] of Object.entries(spec.paths)) {
+    for (const [method, operation] of Object.entries(item)) {
+      expect.soft(operation.responses['500']?.content?.['application/json']?.schema, `${method} ${path}`).toEqual(errorRef);
+    }
+  }
+  const login = spec.paths['/auth/login']!.post!;
+  expect(Object.keys(login.responses).sort()).toEqual(['200', '400', '401', '413', '415', '429', '500']);
+  expect(login.responses['401']!.content!['application/json']!.schema).toEqual(errorRef);
+  expect(spec.paths['/auth/me']!.get!.security).toEqual([{ bearerAuth: [] }]);
+  expect(spec.paths['/uploads/{upload_id}']!.get!.responses['404']).toBeDefined();
+});
+
+it('/docs renders every path as HTML', async () => {
+  const response = await api.request('GET', '/docs');
+  expect(response.status).toBe(200);
+  expect(response.headers.get('content-type')).toContain('text/html');
+  const spec = (await api.request('GET', '/openapi.json')).body as { paths: Record<string, unknown> };
+  for (const path of Object.keys(spec.paths)) expect(response.body).toContain(path);
+});
