@@ -12,14 +12,8 @@ WORKDIR /app
 # Dependencies first (cached while package*.json are unchanged). onnxruntime-node's postinstall would fetch the
 # CUDA provider from NuGet: skipped; the CPU provider is bundled (a CUDA image must supply its own provider).
 COPY package.json package-lock.json .npmrc ./
-# tsx runs the TypeScript entry points. While it is only a devDependency, `--omit=dev` leaves it out: it is then
-# installed globally (where `npx tsx` finds it) at the exact version package-lock.json pins. Once tsx is a
-# runtime dependency this step is a no-op.
+# tsx (a runtime dependency) runs the TypeScript entry points; there is no build step.
 RUN npm ci --omit=dev --no-audit --no-fund \
- && if [ ! -x node_modules/.bin/tsx ]; then \
-      TSX_VERSION=$(node -p 'require("./package-lock.json").packages["node_modules/tsx"].version') \
-      && npm install --global --no-audit --no-fund "tsx@${TSX_VERSION}"; \
-    fi \
  && npx --offline tsx --version \
  && npm cache clean --force
 
