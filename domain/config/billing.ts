@@ -41,8 +41,11 @@ export const billingEnvSchema = z.object({
   APPLE_APP_APPLE_ID: z.coerce.number().int().positive().optional(),
   /** Environments whose receipts are accepted; `sandbox` is needed for TestFlight and App Review. */
   APPLE_ENVIRONMENTS: csv.pipe(z.array(z.enum(['production', 'sandbox'])).min(1)).default(['production']),
-  /** Files holding the trusted root certificates (DER or PEM), e.g. Apple Root CA G3. */
-  APPLE_ROOT_CERT_PATHS: csv.default([]),
+  /** Trusted root certificates, base64 DER, comma-separated (e.g. Apple Root CA - G3); kept in env so nothing reads files. */
+  APPLE_ROOT_CERTS: csv
+    .pipe(z.array(z.string().regex(/^[A-Za-z0-9+/]+=*$/, 'base64 DER certificates, comma-separated')))
+    .transform((certs) => certs.map((cert) => Buffer.from(cert, 'base64')))
+    .default([]),
   APPLE_API_KEY_ID: z.string().min(1).optional(),
   APPLE_API_ISSUER_ID: z.string().min(1).optional(),
   /** The App Store Connect API private key (PKCS#8 PEM; `\n` escapes allowed). */

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import type { ProductCatalog } from '../../domain/billing/catalog.js';
 import type { BillingEnv } from '../../domain/config/billing.js';
 import { AppleStore } from './apple.js';
@@ -12,11 +11,11 @@ export interface BillingStores {
   googlePushAuth?: (authorization: string | undefined) => Promise<boolean>;
 }
 
-/** The store clients the configuration enables (reads the root certificate files; call from a main). */
+/** The store clients the configuration enables (constructs only; nothing is fetched until used). */
 export function createBillingStores(config: BillingEnv, catalog: ProductCatalog = config.BILLING_PRODUCTS): BillingStores {
   const stores: BillingStores = {};
   if (config.APPLE_BUNDLE_ID) {
-    if (config.APPLE_ROOT_CERT_PATHS.length === 0) throw new Error('APPLE_ROOT_CERT_PATHS is required with APPLE_BUNDLE_ID');
+    if (config.APPLE_ROOT_CERTS.length === 0) throw new Error('APPLE_ROOT_CERTS is required with APPLE_BUNDLE_ID');
     if (config.APPLE_ENVIRONMENTS.includes('production') && !config.APPLE_APP_APPLE_ID) {
       throw new Error('APPLE_APP_APPLE_ID is required to accept production App Store receipts');
     }
@@ -26,7 +25,7 @@ export function createBillingStores(config: BillingEnv, catalog: ProductCatalog 
         bundleId: config.APPLE_BUNDLE_ID,
         appAppleId: config.APPLE_APP_APPLE_ID,
         environments: config.APPLE_ENVIRONMENTS,
-        rootCertificates: config.APPLE_ROOT_CERT_PATHS.map((path) => readFileSync(path)),
+        rootCertificates: config.APPLE_ROOT_CERTS,
         apiKey: keyId && issuerId && privateKey ? { keyId, issuerId, privateKey } : undefined,
         baseUrls: { production: config.APPLE_API_BASE_URL_PRODUCTION, sandbox: config.APPLE_API_BASE_URL_SANDBOX },
       },

@@ -1,4 +1,4 @@
-import { createPublicKey, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
+import { generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { signJws, type SigningChain } from './apple-ca.js';
 import { json, listen } from './http.js';
@@ -210,7 +210,7 @@ export class FakeAppleStore {
     const token = /^Bearer (.+)$/.exec(header ?? '')?.[1];
     if (!token) return false;
     try {
-      const decoded = jwt.verify(token, createPublicKey(this.publicKey), {
+      const decoded = jwt.verify(token, this.publicKey, {
         algorithms: ['ES256'],
         audience: 'appstoreconnect-v1',
         issuer: this.apiKey.issuerId,
