@@ -7,3 +7,7 @@ export interface TaskQueues {
 export function taskQueuesFrom(config: { TEMPORAL_TASK_QUEUE_ORCHESTRATOR: string; TEMPORAL_TASK_QUEUE_INFERENCE: string }): TaskQueues {
   return { orchestrator: config.TEMPORAL_TASK_QUEUE_ORCHESTRATOR, inference: config.TEMPORAL_TASK_QUEUE_INFERENCE };
 }
+
+/** The Temporal Schedule that starts renewal sweeps, and the id of the sweep workflow it starts. */
+export const RENEWAL_SWEEP_SCHEDULE_ID = 'billing-renewal-sweep';
+export const RENEWAL_SWEEP_WORKFLOW_ID = 'billing-renewal-sweep';

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { type NativeConnection, Worker } from '@temporalio/worker';
+import { createBillingActivities, type BillingActivitiesDeps } from '../activities/billing.activities.js';
 import { createJobActivities } from '../activities/job.activities.js';
 import { createSystemActivities } from '../activities/system.activities.js';
 
@@ -11,6 +12,8 @@ export interface OrchestratorWorkerDeps {
   namespace: string;
   taskQueue: string;
   orm: MikroORM;
+  /** Store re-checks for the renewal sweep; omitted where a worker does not sweep (e.g. job tests). */
+  billing?: BillingActivitiesDeps;
 }
 
 /** Workflows plus the CPU activities (database, ledger, S3 bookkeeping, store APIs). */
@@ -23,6 +26,7 @@ export function createOrchestratorWorker(deps: OrchestratorWorkerDeps): Promise<
     activities: {
       ...createSystemActivities({ workerRole: 'orchestrator' }),
       ...createJobActivities({ orm: deps.orm }),
+      ...(deps.billing ? createBillingActivities(deps.billing) : {}),
     },
   });
 }

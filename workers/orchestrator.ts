@@ -2,24 +2,54 @@
 import { NativeConnection } from '@temporalio/worker';
 import { createOrm } from '../db/orm.js';
 import { loadConfig, orchestratorProcessSchema } from '../domain/config/index.js';
+import { BillingService } from '../integrations/billing/billing-service.js';
+import { ensureRenewalSweepSchedule } from '../integrations/billing/renewal-schedule.js';
+import { createBillingStores } from '../integrations/billing/stores.js';
 import { createLogger } from '../integrations/logger.js';
+import { connectTemporalClient } from '../integrations/temporal.js';
 import { createOrchestratorWorker } from './orchestrator-worker.js';
 
 const config = loadConfig(orchestratorProcessSchema);
 const logger = createLogger({ level: config.LOG_LEVEL, name: 'worker-orchestrator' });
 const orm = await createOrm(config);
 const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+const client = await connectTemporalClient(config);
+const billingLogger = logger.child({ module: 'billing' });
+const billing = new BillingService({
+  orm,
+  stores: createBillingStores(config),
+  catalog: config.BILLING_PRODUCTS,
+  timing: config,
+  logger: billingLogger,
+});
 try {
+  // Created or brought up to date at every start: the interval and page settings follow the configuration.
+  const schedule = await ensureRenewalSweepSchedule(client, {
+    taskQueue: config.TEMPORAL_TASK_QUEUE_ORCHESTRATOR,
+    intervalMs: config.RENEWAL_SWEEP_INTERVAL,
+    pageSize: config.RENEWAL_SWEEP_PAGE_SIZE,
+    pagesPerRun: config.RENEWAL_SWEEP_PAGES_PER_RUN,
+  });
+  logger.info({ schedule, intervalMs: config.RENEWAL_SWEEP_INTERVAL }, 'renewal sweep schedule ready');
   const worker = await createOrchestratorWorker({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE_ORCHESTRATOR,
     orm,
+    billing: {
+      orm,
+      billing,
+      timing: config,
+      concurrency: config.RENEWAL_SWEEP_CONCURRENCY,
+      ratePerSecond: config.RENEWAL_SWEEP_RATE_PER_SECOND,
+      logger: billingLogger,
+    },
   });
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE_ORCHESTRATOR }, 'orchestrator worker running');
   await worker.run();
   logger.info('orchestrator worker stopped');
 } finally {
+  await client.connection.close();
   await connection.close();
   await orm.close();
 }

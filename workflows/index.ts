@@ -1,3 +1,4 @@
 // Every workflow the orchestrator worker registers. Pure code only: no I/O imports (enforced by ESLint).
 export { processJobWorkflow } from './process-job.workflow.js';
 export { smokeWorkflow } from './smoke.workflow.js';
+export { renewalSweepWorkflow } from './renewal-sweep.workflow.js';

@@ -1,0 +1,187 @@
+/* eslint-disable @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access --
+   Response bodies are untyped JSON; the assertions are what check their shape. */
+import { randomUUID } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Ledger } from '../../db/ledger.js';
+import { createSigningChain } from '../fakes/apple-ca.js';
+import { startApi, uniqueEmail, uniqueIp, type TestApi } from '../helpers/api.js';
+import { RTDN_AUDIENCE, startFakeStores, type FakeStores } from '../helpers/billing.js';
+import { expectLedgerConsistent } from '../helpers/db.js';
+
+let stores: FakeStores;
+let api: TestApi;
+const DAY = 86_400_000;
+
+beforeAll(async () => {
+  stores = await startFakeStores();
+  api = await startApi({ ...stores.env, DEFAULT_CREDITS: '0' });
+});
+afterEach(async () => expectLedgerConsistent(api.orm.em.fork()));
+afterAll(async () => {
+  await api?.close();
+  await stores?.stop();
+});
+
+async function signUp(): Promise<{ token: string; id: string }> {
+  const response = await api.request('POST', '/auth/register', {
+    body: { email: uniqueEmail(), password: 'correct horse battery staple' },
+    headers: { 'x-forwarded-for': uniqueIp() },
+  });
+  return { token: response.body.access_token, id: response.body.user.id };
+}
+
+async function account(userId: string): Promise<{ credits: number; subscription_status: string }> {
+  const [row] = await api.orm.em
+    .fork()
+    .execute<{ credits: number; subscription_status: string }[]>(`select credits, subscription_status from users where id = ?`, [userId]);
+  return row!;
+}
+
+function appleNotify(signedPayload: string) {
+  return api.request('POST', '/billing/apple/notifications', { body: { signedPayload } });
+}
+
+function googleNotify(push: { authorization: string; body: object }) {
+  return api.request('POST', '/billing/google/notifications', { body: push.body, headers: { authorization: push.authorization } });
+}
+
+describe('App Store Server Notifications V2', () => {
+  it('grants a renewal once however often the notification is delivered, then expires', async () => {
+    const user = await signUp();
+    const first = stores.apple.subscribe('pro_monthly', Date.now() + DAY);
+    await api.request('POST', '/billing/validate', {
+      token: user.token,
+      body: { platform: 'ios', receipt_data: stores.apple.signTransaction(first), product_id: 'pro_monthly' },
+    });
+    const renewal = stores.apple.renew(first.originalTransactionId, Date.now() + 31 * DAY);
+    const notification = stores.apple.signNotification('DID_RENEW', renewal);
+    expect((await appleNotify(notification)).body).toEqual({ status: 'processed' });
+    expect((await appleNotify(notification)).body).toEqual({ status: 'duplicate' });
+    // The same renewal told again under another notificationUUID still grants nothing more.
+    expect((await appleNotify(stores.apple.signNotification('DID_RENEW', renewal))).body).toEqual({ status: 'processed' });
+    expect(await account(user.id)).toEqual({ credits: 200, subscription_status: 'active' });
+
+    stores.apple.setStatus(first.originalTransactionId, 2, false);
+    expect((await appleNotify(stores.apple.signNotification('EXPIRED', renewal, { subtype: 'VOLUNTARY' }))).status).toBe(200);
+    expect(await account(user.id)).toEqual({ credits: 200, subscription_status: 'expired' });
+  });
+
+  it('claws back a refunded pack without going below zero: credits already spent stay spent', async () => {
+    const user = await signUp();
+    const transaction = stores.apple.buy('credits_50');
+    await api.request('POST', '/billing/validate', {
+      token: user.token,
+      body: { platform: 'ios', receipt_data: stores.apple.signTransaction(transaction), product_id: 'credits_50' },
+    });
+    await new Ledger(api.orm.em.fork()).reserve(user.id, 30, randomUUID());
+    const notification = stores.apple.signNotification('REFUND', stores.apple.refund(transaction.transactionId));
+    expect((await appleNotify(notification)).body).toEqual({ status: 'processed' });
+    expect((await appleNotify(notification)).body).toEqual({ status: 'duplicate' });
+    expect((await account(user.id)).credits).toBe(0);
+    const [entry] = await api.orm.em
+      .fork()
+      .execute(`select amount, metadata->>'requested' as requested from credit_transactions where user_id = ? and type = 'revocation'`, [user.id]);
+    expect(entry).toEqual({ amount: -20, requested: '50' });
+  });
+
+  it('revokes a refunded subscription period', async () => {
+    const user = await signUp();
+    const transaction = stores.apple.subscribe('pro_monthly', Date.now() + 20 * DAY);
+    await api.request('POST', '/billing/validate', {
+      token: user.token,
+      body: { platform: 'ios', receipt_data: stores.apple.signTransaction(transaction), product_id: 'pro_monthly' },
+    });
+    await appleNotify(stores.apple.signNotification('REFUND', stores.apple.refund(transaction.transactionId)));
+    expect(await account(user.id)).toEqual({ credits: 0, subscription_status: 'revoked' });
+  });
+
+  it('refuses a payload signed outside the trusted chain', async () => {
+    const stranger = await createSigningChain('Not Apple');
+    const response = await appleNotify(stores.apple.signNotification('DID_RENEW', stores.apple.subscribe('pro_monthly', Date.now() + DAY), { chain: stranger }));
+    expect([response.status, response.body.error.code]).toEqual([422, 'RECEIPT_INVALID']);
+  });
+});
+
+describe('Google Play RTDN over Pub/Sub push', () => {
+  async function subscribed() {
+    const user = await signUp();
+    const token = stores.google.subscribe('pro_monthly', Date.now() + DAY);
+    await api.request('POST', '/billing/validate', { token: user.token, body: { platform: 'android', receipt_data: token, product_id: 'pro_monthly' } });
+    return { user, token };
+  }
+  const subscriptionEvent = (notificationType: number, purchaseToken: string) => ({
+    subscriptionNotification: { version: '1.0', notificationType, purchaseToken, subscriptionId: 'pro_monthly' },
+  });
+
+  it('refuses pushes without a valid Google OIDC token for our audience and push account', async () => {
+    const { token } = await subscribed();
+    const event = subscriptionEvent(2, token);
+    const good = stores.google.push(RTDN_AUDIENCE, event);
+    for (const push of [
+      { ...good, authorization: '' },
+      stores.google.push('https://elsewhere.example/push', event),
+      stores.google.push(RTDN_AUDIENCE, event, { email: 'intruder@example.com' }),
+      { ...good, authorization: good.authorization.slice(0, -4) + 'AAAA' },
+    ]) {
+      const response = await googleNotify(push);
+      expect([response.status, response.body.error.code]).toEqual([401, 'UNAUTHORIZED']);
+    }
+  });
+
+  it('grants a renewal once per order, deduplicates deliveries, then revokes with a claw-back', async () => {
+    const { user, token } = await subscribed();
+    stores.google.renew(token, Date.now() + 31 * DAY);
+    const renewed = stores.google.push(RTDN_AUDIENCE, subscriptionEvent(2, token));
+    expect((await googleNotify(renewed)).body).toEqual({ status: 'processed' });
+    expect((await googleNotify(renewed)).body).toEqual({ status: 'duplicate' });
+    expect(await account(user.id)).toEqual({ credits: 200, subscription_status: 'active' });
+
+    const revoke = stores.google.push(RTDN_AUDIENCE, subscriptionEvent(12, token));
+    expect((await googleNotify(revoke)).body).toEqual({ status: 'processed' });
+    expect((await googleNotify(revoke)).body).toEqual({ status: 'duplicate' });
+    // The revoked (latest) period's credits are taken back; the earlier paid period's stay.
+    expect(await account(user.id)).toEqual({ credits: 100, subscription_status: 'revoked' });
+  });
+
+  it('moves to grace period, billing retry and expiry as the store says', async () => {
+    const { user, token } = await subscribed();
+    const steps = [
+      ['SUBSCRIPTION_STATE_IN_GRACE_PERIOD', 6, 'grace_period'],
+      ['SUBSCRIPTION_STATE_ON_HOLD', 5, 'billing_retry'],
+      ['SUBSCRIPTION_STATE_EXPIRED', 13, 'expired'],
+    ] as const;
+    for (const [state, type, status] of steps) {
+      stores.google.subscriptions.get(token)!.state = state;
+      expect((await googleNotify(stores.google.push(RTDN_AUDIENCE, subscriptionEvent(type, token)))).status).toBe(200);
+      expect((await account(user.id)).subscription_status).toBe(status);
+    }
+    expect((await account(user.id)).credits).toBe(100);
+  });
+
+  it('follows an upgrade to the new purchase token and grants the new tier', async () => {
+    const { user, token } = await subscribed();
+    const upgraded = stores.google.subscribe('pro_plus_monthly', Date.now() + 30 * DAY, { linkedPurchaseToken: token });
+    stores.google.subscriptions.get(token)!.state = 'SUBSCRIPTION_STATE_EXPIRED';
+    expect((await googleNotify(stores.google.push(RTDN_AUDIENCE, subscriptionEvent(4, upgraded)))).body).toEqual({ status: 'processed' });
+    expect(await account(user.id)).toEqual({ credits: 350, subscription_status: 'active' });
+    const rows = await api.orm.em
+      .fork()
+      .execute(`select product_id, status from subscriptions where user_id = ? order by created_at`, [user.id]);
+    expect(rows).toEqual([
+      { product_id: 'pro_monthly', status: 'expired' },
+      { product_id: 'pro_plus_monthly', status: 'active' },
+    ]);
+  });
+
+  it('claws back a voided one-time purchase once', async () => {
+    const user = await signUp();
+    const token = stores.google.buy('credits_200');
+    await api.request('POST', '/billing/validate', { token: user.token, body: { platform: 'android', receipt_data: token, product_id: 'credits_200' } });
+    const voided = stores.google.push(RTDN_AUDIENCE, {
+      voidedPurchaseNotification: { purchaseToken: token, orderId: stores.google.products.get(token)!.orderId, productType: 2, refundType: 1 },
+    });
+    expect((await googleNotify(voided)).body).toEqual({ status: 'processed' });
+    expect((await googleNotify({ ...voided, body: { ...voided.body, message: { ...voided.body.message, messageId: 'another' } } })).status).toBe(200);
+    expect((await account(user.id)).credits).toBe(0);
+  });
+});
