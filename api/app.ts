@@ -1,6 +1,8 @@
 import { RequestContext, type MikroORM } from '@mikro-orm/postgresql';
+import type { Client } from '@temporalio/client';
 import Koa from 'koa';
 import type { ApiConfig } from '../domain/config/index.js';
+import type { TaskQueues } from '../domain/task-queues.js';
 import type { Logger } from '../integrations/logger.js';
 import type { ObjectStore } from '../integrations/object-store.js';
 import { requireUser } from './middleware/auth.js';
@@ -14,6 +16,7 @@ import { authRoutes } from './routes/auth.js';
 import { billingRoutes } from './routes/billing.js';
 import { docsRoutes } from './routes/docs.js';
 import { healthRoutes, type ReadinessCheck } from './routes/health.js';
+import { jobRoutes } from './routes/jobs.js';
 import { uploadRoutes } from './routes/uploads.js';
 import type { AppState } from './state.js';
 
@@ -24,6 +27,9 @@ export interface AppDeps {
   objectStore: ObjectStore;
   rateLimiters: RateLimiters;
   readinessChecks: ReadinessCheck[];
+  /** Starts and cancels job workflows (one connection per process). */
+  temporal: Client;
+  taskQueues: TaskQueues;
 }
 
 /** Builds the Koa app from its dependencies; does no I/O itself (server.ts wires and listens). */
@@ -49,6 +55,7 @@ export function apiRoutes(deps: AppDeps): ApiRoutes {
   healthRoutes(routes, deps.readinessChecks);
   authRoutes(routes, deps);
   uploadRoutes(routes, deps);
+  jobRoutes(routes, deps);
   billingRoutes(routes, deps);
   docsRoutes(routes);
   return routes;

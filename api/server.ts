@@ -4,6 +4,7 @@ import pg from 'pg';
 import { createOrm } from '../db/orm.js';
 import { apiProcessSchema, loadConfig } from '../domain/config/index.js';
 import { createLogger } from '../integrations/logger.js';
+import { taskQueuesFrom } from '../domain/task-queues.js';
 import { createObjectStore } from '../integrations/object-store.js';
 import { connectTemporalClient } from '../integrations/temporal.js';
 import { createApp } from './app.js';
@@ -26,6 +27,8 @@ const app = createApp({
   objectStore,
   rateLimiters,
   readinessChecks: readinessChecks({ orm, temporal, objectStore }),
+  temporal,
+  taskQueues: taskQueuesFrom(config),
 });
 const server = app.listen(config.API_PORT, config.API_HOST);
 await once(server, 'listening');

@@ -51,7 +51,8 @@ export class Migration20261126000000_initial extends Migration {
         error_code text,
         error_message text,
         idempotency_key text,
-        created_at timestamptz not null default now(),
+        -- Millisecond precision: the list cursor carries created_at through JSON without losing ties.
+        created_at timestamptz(3) not null default now(),
         updated_at timestamptz not null default now(),
         started_at timestamptz,
         completed_at timestamptz

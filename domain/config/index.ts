@@ -2,12 +2,13 @@ import type { z } from 'zod';
 import { billingEnvSchema } from './billing.js';
 import { apiEnvSchema, coreEnvSchema } from './core.js';
 import { inferenceEnvSchema } from './inference.js';
+import { jobsEnvSchema } from './jobs.js';
 
 /**
  * The environment, declared once. Sections live in their own files; each process parses the sections it
  * uses (so a worker does not demand the API's JWT secret), once, in its main, and passes the result down.
  */
-export const apiProcessSchema = coreEnvSchema.extend(apiEnvSchema.shape).extend(billingEnvSchema.shape);
+export const apiProcessSchema = coreEnvSchema.extend(apiEnvSchema.shape).extend(jobsEnvSchema.shape).extend(billingEnvSchema.shape);
 export const orchestratorProcessSchema = coreEnvSchema.extend(billingEnvSchema.shape);
 export const inferenceProcessSchema = coreEnvSchema.extend(inferenceEnvSchema.shape);
 /** Everything, for tooling that documents or checks the whole environment. */

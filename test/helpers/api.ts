@@ -7,7 +7,9 @@ import { createRateLimiters } from '../../api/middleware/rate-limit.js';
 import { createOrm } from '../../db/orm.js';
 import { apiProcessSchema, type ApiConfig } from '../../domain/config/index.js';
 import { createLogger } from '../../integrations/logger.js';
+import { taskQueuesFrom, type TaskQueues } from '../../domain/task-queues.js';
 import { createObjectStore, type ObjectStore } from '../../integrations/object-store.js';
+import { connectTemporalClient } from '../../integrations/temporal.js';
 import { testConfig } from './env.js';
 
 export interface ApiResponse {
@@ -38,12 +40,13 @@ export interface TestApi {
 /** The real app on an ephemeral port, wired to the real PostgreSQL and S3 of the local stack. */
 export async function startApi(
   overrides: Record<string, string> = {},
-  options: { logDestination?: DestinationStream; objectStore?: ObjectStore } = {},
+  options: { logDestination?: DestinationStream; objectStore?: ObjectStore; taskQueues?: TaskQueues } = {},
 ): Promise<TestApi> {
   const config = testConfig(apiProcessSchema, { TRUST_PROXY: 'true', ...overrides });
   const orm = await createOrm(config);
   const pool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 5 });
   const objectStore = options.objectStore ?? createObjectStore(config);
+  const temporal = await connectTemporalClient(config);
   const deps: AppDeps = {
     config,
     logger: createLogger({ level: options.logDestination ? 'info' : config.LOG_LEVEL, name: 'api-test' }, options.logDestination),
@@ -51,6 +54,8 @@ export async function startApi(
     objectStore,
     rateLimiters: createRateLimiters(pool, config),
     readinessChecks: [],
+    temporal,
+    taskQueues: options.taskQueues ?? taskQueuesFrom(config),
   };
   const app = createApp(deps);
   const server = app.listen(0, '127.0.0.1');
@@ -84,7 +89,7 @@ export async function startApi(
     async close() {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
-      await Promise.all([orm.close(), pool.end()]);
+      await Promise.all([orm.close(), pool.end(), temporal.connection.close()]);
     },
   };
 }

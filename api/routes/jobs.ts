@@ -1,0 +1,277 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Client } from '@temporalio/client';
+import type { Context } from 'koa';
+import { z } from 'zod';
+import type { Job } from '../../db/entities/job.js';
+import { JobQueries } from '../../db/job-queries.js';
+import type { ApiConfig } from '../../domain/config/index.js';
+import { AppError, ErrorCode } from '../../domain/errors.js';
+import { estimatedSeconds, jobStatuses, terminalJobStatuses } from '../../domain/jobs.js';
+import type { TaskQueues } from '../../domain/task-queues.js';
+import type { ObjectStore } from '../../integrations/object-store.js';
+import { limitPerUser, type RateLimiters } from '../middleware/rate-limit.js';
+import type { ApiRoutes } from '../routing.js';
+import type { AppState } from '../state.js';
+import { cancelJob, createJob, findOwnJob } from '../services/jobs.js';
+import { jobEventStream, type ServerSentEvent } from '../services/job-events.js';
+
+export interface JobRouteDeps {
+  config: Pick<ApiConfig, 'MAX_JOBS_IN_FLIGHT' | 'RESULT_URL_TTL_SECONDS' | 'CANCEL_WAIT_SECONDS'>;
+  orm: MikroORM;
+  objectStore: ObjectStore;
+  temporal: Client;
+  taskQueues: TaskQueues;
+  rateLimiters: Pick<RateLimiters, 'jobSubmission'>;
+}
+
+const uploadRef = z.uuid().meta({ description: 'An `upload_id` from POST /uploads/presign.' });
+const imageUrl = z.string().min(1).max(2048).meta({
+  description: "Accepted only when it names one of the caller's own uploads (never fetched).",
+});
+const source = { input: uploadRef.optional(), input_image_url: imageUrl.optional() };
+const faceEnhance = z.boolean().meta({ description: 'Restore faces after the main step (costs more).' });
+
+const createJobSchema = z
+  .discriminatedUnion('job_type', [
+    z.object({
+      job_type: z.literal('upscale'),
+      ...source,
+      parameters: z.strictObject({ scale_factor: z.union([z.literal(2), z.literal(4)]).default(2), face_enhance: faceEnhance.optional() }).default({ scale_factor: 2 }),
+    }),
+    z.object({
+      job_type: z.literal('face_restoration'),
+      ...source,
+      parameters: z
+        .strictObject({
+          model: z.enum(['gfpgan', 'codeformer', 'custom_lora']).default('gfpgan'),
+          fidelity: z.number().min(0).max(1).optional().meta({ description: 'CodeFormer only: 0 = strongest restoration, 1 = closest to the input.' }),
+          scale_factor: z.union([z.literal(2), z.literal(4)]).optional().meta({ description: 'Also upscale the background.' }),
+          face_enhance: faceEnhance.optional(),
+        })
+        .default({ model: 'gfpgan' }),
+    }),
+    z.object({
+      job_type: z.literal('face_swap'),
+      ...source,
+      target: uploadRef.optional().meta({ description: 'The photo whose faces are replaced by the face in `input`.' }),
+      target_image_url: imageUrl.optional(),
+      parameters: z
+        .strictObject({ face_enhance: faceEnhance.optional(), face_selection: z.enum(['all', 'largest']).default('all') })
+        .default({ face_selection: 'all' }),
+    }),
+  ])
+  .meta({ id: 'CreateJobRequest' });
+
+const acceptedSchema = z
+  .object({
+    job_id: z.uuid(),
+    status: z.enum(jobStatuses),
+    estimated_time: z.int().meta({ description: 'Seconds, roughly.' }),
+    credits_cost: z.int(),
+  })
+  .meta({ id: 'JobAccepted' });
+
+const jobSchema = z
+  .object({
+    job_id: z.uuid(),
+    job_type: z.enum(['face_restoration', 'face_swap', 'upscale']),
+    status: z.enum(jobStatuses),
+    progress: z.number().min(0).max(1),
+    stage: z.string().nullable(),
+    parameters: z.record(z.string(), z.unknown()),
+    credits_cost: z.int(),
+    result_url: z.url().nullable().meta({ description: 'Short-lived presigned GET, once completed.' }),
+    error_code: z.string().nullable(),
+    error_message: z.string().nullable(),
+    created_at: z.iso.datetime(),
+    completed_at: z.iso.datetime().nullable(),
+  })
+  .meta({ id: 'Job' });
+
+const listQuerySchema = z.object({
+  status: z.enum(jobStatuses).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(200).optional().meta({ description: '`next_cursor` of the previous page.' }),
+});
+const jobListSchema = z.object({ jobs: z.array(jobSchema), next_cursor: z.string().nullable() }).meta({ id: 'JobList' });
+const jobIdParams = z.object({ id: z.string() });
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+/** Jobs: create (202, credits reserved), read, list, cancel, and live progress as Server-Sent Events. */
+export function jobRoutes(routes: ApiRoutes, deps: JobRouteDeps): void {
+  const tags = ['jobs'];
+  const services = {
+    temporal: deps.temporal,
+    taskQueues: deps.taskQueues,
+    objectStore: deps.objectStore,
+    maxJobsInFlight: deps.config.MAX_JOBS_IN_FLIGHT,
+  };
+  const view = (job: Job) => jobView(job, deps.objectStore, deps.config.RESULT_URL_TTL_SECONDS);
+
+  routes.authenticated({
+    method: 'post',
+    path: '/jobs',
+    summary: 'Start a job',
+    description:
+      'Reserves the credits before answering: 402 INSUFFICIENT_CREDITS leaves no job behind. Send an `Idempotency-Key` header ' +
+      '(1–255 printable ASCII characters) to make retries safe: the same key returns the same job and never charges twice.',
+    tags,
+    middleware: [limitPerUser(deps.rateLimiters.jobSubmission)],
+    request: { body: createJobSchema },
+    responses: { 202: { description: 'Accepted; poll `Location` or GET /jobs/{id}/events.', schema: acceptedSchema } },
+    errors: {
+      400: [ErrorCode.IDEMPOTENCY_KEY_INVALID],
+      402: [ErrorCode.INSUFFICIENT_CREDITS],
+      404: [ErrorCode.NOT_FOUND],
+      422: [ErrorCode.UPLOAD_MISSING, ErrorCode.UPLOAD_MISMATCH],
+      429: [ErrorCode.JOBS_IN_FLIGHT_LIMIT],
+    },
+    handler: async (ctx) => {
+      const body = ctx.state.input.body;
+      const userId = ctx.state.user.id;
+      const { job } = await createJob(deps.orm.em, services, userId, {
+        jobType: body.job_type,
+        inputUploadId: uploadIdOf(userId, 'input', body.input, body.input_image_url),
+        targetUploadId:
+          body.job_type === 'face_swap' ? uploadIdOf(userId, 'target', body.target, body.target_image_url) : undefined,
+        params: body.parameters,
+        idempotencyKey: idempotencyKeyOf(ctx),
+      });
+      ctx.status = 202;
+      ctx.set('Location', `/jobs/${job.id}`);
+      ctx.body = {
+        job_id: job.id,
+        status: job.status,
+        estimated_time: estimatedSeconds(job.jobType, job.params),
+        credits_cost: job.creditsCost,
+      } satisfies z.infer<typeof acceptedSchema>;
+    },
+  });
+
+  routes.authenticated({
+    method: 'get',
+    path: '/jobs',
+    summary: 'Your jobs, newest first',
+    tags,
+    request: { query: listQuerySchema },
+    responses: { 200: { description: 'One page.', schema: jobListSchema } },
+    handler: async (ctx) => {
+      const { status, limit, cursor } = ctx.state.input.query;
+      const jobs = await new JobQueries(deps.orm.em).listOwn(ctx.state.user.id, { status, after: cursor ? decodeCursor(cursor) : undefined, limit: limit + 1 });
+      const page = jobs.slice(0, limit);
+      const last = page.at(-1);
+      ctx.body = {
+        jobs: await Promise.all(page.map(view)),
+        next_cursor: jobs.length > limit && last ? encodeCursor(last) : null,
+      } satisfies z.infer<typeof jobListSchema>;
+    },
+  });
+
+  routes.authenticated({
+    method: 'get',
+    path: '/jobs/:id',
+    summary: 'One job, with progress and (once completed) a result URL',
+    tags,
+    request: { params: jobIdParams },
+    responses: { 200: { description: 'The job.', schema: jobSchema } },
+    errors: { 404: [ErrorCode.NOT_FOUND] },
+    handler: async (ctx) => {
+      ctx.body = await view(await findOwnJob(deps.orm.em, ctx.state.user.id, ctx.state.input.params.id));
+    },
+  });
+
+  routes.authenticated({
+    method: 'post',
+    path: '/jobs/:id/cancel',
+    summary: 'Cancel a pending or processing job (its credits are refunded)',
+    tags,
+    request: { params: jobIdParams },
+    responses: { 200: { description: 'The job after cancellation (or as it finished, if it finished first).', schema: jobSchema } },
+    errors: { 404: [ErrorCode.NOT_FOUND], 409: [ErrorCode.JOB_NOT_CANCELABLE] },
+    handler: async (ctx) => {
+      const job = await cancelJob(deps.orm.em, deps.temporal, ctx.state.user.id, ctx.state.input.params.id, deps.config.CANCEL_WAIT_SECONDS);
+      ctx.body = await view(job);
+    },
+  });
+
+  routes.authenticated({
+    method: 'get',
+    path: '/jobs/:id/events',
+    summary: 'Live progress as Server-Sent Events',
+    description: 'Emits a `job` event (the Job object) on every change, and closes after the final state.',
+    tags,
+    request: { params: jobIdParams },
+    responses: { 200: { description: 'An event stream of `job` events.', contentType: 'text/event-stream' } },
+    errors: { 404: [ErrorCode.NOT_FOUND] },
+    handler: async (ctx) => {
+      const userId = ctx.state.user.id;
+      const first = await findOwnJob(deps.orm.em, userId, ctx.state.input.params.id);
+      const load = () => findOwnJob(deps.orm.em.fork(), userId, first.id);
+      streamEvents(ctx, jobEventStream(first, load, view, (job) => terminalJobStatuses.includes(job.status)));
+    },
+  });
+}
+
+async function jobView(job: Job, objectStore: ObjectStore, resultUrlTtl: number): Promise<z.infer<typeof jobSchema>> {
+  return {
+    job_id: job.id,
+    job_type: job.jobType,
+    status: job.status,
+    progress: job.progress,
+    stage: job.stage ?? null,
+    parameters: job.params,
+    credits_cost: job.creditsCost,
+    result_url: job.status === 'completed' && job.resultKey ? await objectStore.presignGet(job.resultKey, resultUrlTtl) : null,
+    error_code: job.errorCode ?? null,
+    error_message: job.errorMessage ?? null,
+    created_at: job.createdAt.toISOString(),
+    completed_at: job.completedAt?.toISOString() ?? null,
+  };
+}
+
+/** The upload a job names: by id, or by a URL that must point at one of the caller's own uploads. */
+function uploadIdOf(userId: string, field: 'input' | 'target', id: string | undefined, url: string | undefined): string {
+  if (id) return id;
+  if (!url) throw new AppError(400, ErrorCode.VALIDATION_FAILED, `\`${field}\` (an upload id) is required.`, { issues: [{ location: 'body', path: field, message: 'Required' }] });
+  const match = /(?:^|\/)uploads\/([0-9a-f-]{36})\/([0-9a-f-]{36})(?:$|[?#])/i.exec(url);
+  // Anything that is not one of the caller's own upload keys is treated like an unknown upload.
+  if (!match || match[1]!.toLowerCase() !== userId.toLowerCase()) throw new AppError(404, ErrorCode.NOT_FOUND, 'No such upload.');
+  return match[2]!;
+}
+
+function idempotencyKeyOf(ctx: Context): string | undefined {
+  const key = ctx.get('Idempotency-Key');
+  if (!key) return undefined;
+  if (!IDEMPOTENCY_KEY.test(key)) throw new AppError(400, ErrorCode.IDEMPOTENCY_KEY_INVALID, 'Idempotency-Key must be 1–255 printable ASCII characters.');
+  return key;
+}
+
+function encodeCursor(job: Job): string {
+  return Buffer.from(`${job.createdAt.toISOString()}|${job.id}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { createdAt: Date; id: string } {
+  const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
+  const createdAt = new Date(at ?? '');
+  if (!id || Number.isNaN(createdAt.getTime())) throw new AppError(400, ErrorCode.VALIDATION_FAILED, 'Invalid cursor.', { issues: [{ location: 'query', path: 'cursor', message: 'Invalid cursor' }] });
+  return { createdAt, id };
+}
+
+/** Writes an async sequence of events as `text/event-stream`, ending when it ends or the client leaves. */
+function streamEvents(ctx: Context & { state: AppState }, events: AsyncIterable<ServerSentEvent>): void {
+  ctx.req.socket.setTimeout(0);
+  ctx.set({ 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+  ctx.status = 200;
+  ctx.respond = false;
+  ctx.res.flushHeaders();
+  const write = async () => {
+    for await (const item of events) {
+      if (ctx.res.destroyed) break;
+      ctx.res.write('comment' in item ? `: ${item.comment}\n\n` : `event: ${item.event}\ndata: ${JSON.stringify(item.data)}\n\n`);
+    }
+  };
+  write()
+    .catch((error: unknown) => ctx.state.logger.warn({ err: error }, 'job event stream ended with an error'))
+    .finally(() => ctx.res.end());
+}
