@@ -20,8 +20,9 @@ export class Migration20261127100000_auth extends Migration {
     this.addSql(`create index refresh_tokens_user on refresh_tokens (user_id);`);
 
     // The layout rate-limiter-flexible's RateLimiterPostgres expects (it runs with tableCreated: true).
+    // Unlogged: counters need no crash safety, and skipping the WAL keeps the per-request write cheap.
     this.addSql(`
-      create table rate_limits (
+      create unlogged table rate_limits (
         key varchar(255) primary key,
         points integer not null default 0,
         expire bigint

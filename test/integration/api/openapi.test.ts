@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-unsafe-call --
-   Response bodies are untyped JSON; the assertions are what check their shape. */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { apiRoutes } from '../../../api/app.js';
 import { startApi, type TestApi } from '../../helpers/api.js';
@@ -20,7 +18,7 @@ it('/openapi.json is OpenAPI 3.1 and describes every route the app serves, with 
   expect(spec.openapi).toBe('3.1.0');
 
   const served = apiRoutes(api.deps).router.stack.flatMap((layer) =>
-    layer.methods.filter((method) => method !== 'HEAD').map((method) => `${method.toLowerCase()} ${layer.path.replace(/:(\w+)/g, '{$1}')}`),
+    layer.methods.filter((method) => method !== 'HEAD').map((method) => `${method.toLowerCase()} ${String(layer.path).replace(/:(\w+)/g, '{$1}')}`),
   );
   const documented = Object.entries(spec.paths).flatMap(([path, item]) => Object.keys(item).map((method) => `${method} ${path}`));
   expect(served.length).toBeGreaterThan(8);
