@@ -43,6 +43,8 @@ export class FakeAppleStore {
   readonly apiKey: { keyId: string; issuerId: string; privateKeyPem: string };
   readonly transactions = new Map<string, FakeTransaction>();
   readonly subscriptions = new Map<string, FakeSubscription>();
+  /** Transaction ids (any of a subscription's) whose lookups answer 500, to test failure handling. */
+  readonly failing = new Set<string>();
   requests = 0;
   private publicKey: KeyObject;
   private server?: { url: string; close: () => Promise<void> };
@@ -64,6 +66,7 @@ export class FakeAppleStore {
       if (!match) return json(response, 404, { errorCode: 4040000, errorMessage: 'Not found' });
       if (!this.authorized(request.headers.authorization)) return json(response, 401, {});
       const [, env, resource, id] = match;
+      if (this.failing.has(decodeURIComponent(id!))) return json(response, 500, { errorCode: 5000000, errorMessage: 'An unknown error occurred.' });
       const environment: AppleEnvironment = env === 'production' ? 'Production' : 'Sandbox';
       const transaction = this.transactions.get(decodeURIComponent(id!));
       if (!transaction || transaction.environment !== environment || transaction.bundleId !== this.options.bundleId) {

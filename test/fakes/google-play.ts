@@ -49,6 +49,8 @@ export class FakeGooglePlay {
   readonly products = new Map<string, FakeProductPurchase>();
   readonly serviceAccount: { client_email: string; private_key: string };
   readonly pushServiceAccount = 'pubsub-push@oneshot-test.iam.gserviceaccount.com';
+  /** Purchase tokens whose lookups answer 500, to test failure handling. */
+  readonly failing = new Set<string>();
   requests = 0;
   private readonly serviceAccountPublicKey: string;
   private readonly accessTokens = new Set<string>();
@@ -78,6 +80,7 @@ export class FakeGooglePlay {
       const token = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
       if (!token || !this.accessTokens.has(token)) return json(response, 401, googleError(401, 'Request had invalid authentication credentials.'));
       const [, packageName, resource, productId, purchaseToken, action] = match.map((part) => (part ? decodeURIComponent(part) : part));
+      if (this.failing.has(purchaseToken!)) return json(response, 500, googleError(500, 'Internal error.'));
       if (resource === 'products') return this.product(response, packageName!, productId!, purchaseToken!, action);
       return this.subscription(response, packageName!, purchaseToken!, action);
     });
