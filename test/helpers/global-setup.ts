@@ -5,7 +5,8 @@ import type { TestProject } from 'vitest/node';
 import { createOrm, migrate } from '../../db/orm.js';
 
 const stackScript = fileURLToPath(new URL('../../scripts/stack/stack.sh', import.meta.url));
-const TEST_DATABASE = 'oneshot_test';
+// One database per test run, so concurrent runs on one machine never drop each other's data.
+const TEST_DATABASE_PREFIX = 'oneshot_test_';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -18,12 +19,13 @@ declare module 'vitest' {
  * skips what is already healthy or supplied through DATABASE_URL / S3_ENDPOINT / TEMPORAL_ADDRESS), gives the
  * tests a freshly migrated database, and stops on teardown only what it started.
  */
-export default async function setup(project: TestProject): Promise<() => void> {
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const wasRunning = spawnSync('bash', [stackScript, 'status'], { stdio: 'ignore' }).status === 0;
   execFileSync('bash', [stackScript, 'up'], { stdio: ['ignore', 'inherit', 'inherit'] });
   const stackEnv = parseEnvFile(execFileSync('bash', [stackScript, 'env'], { encoding: 'utf8' }));
 
-  const databaseUrl = process.env.DATABASE_URL ?? (await recreateDatabase(required(stackEnv, 'DATABASE_URL'), TEST_DATABASE));
+  const ownDatabase = process.env.DATABASE_URL ? undefined : `${TEST_DATABASE_PREFIX}${process.pid}`;
+  const databaseUrl = ownDatabase ? await createRunDatabase(required(stackEnv, 'DATABASE_URL'), ownDatabase) : process.env.DATABASE_URL!;
   const orm = await createOrm({ DATABASE_URL: databaseUrl, DATABASE_POOL_MAX: 2 });
   try {
     await migrate(orm);
@@ -32,7 +34,8 @@ export default async function setup(project: TestProject): Promise<() => void> {
   }
 
   project.provide('stackEnv', { ...stackEnv, DATABASE_URL: databaseUrl });
-  return () => {
+  return async () => {
+    if (ownDatabase) await withAdminClient(required(stackEnv, 'DATABASE_URL'), (admin) => admin.query(`drop database if exists ${admin.escapeIdentifier(ownDatabase)} with (force)`));
     if (!wasRunning && !process.env.ONESHOT_KEEP_STACK) execFileSync('bash', [stackScript, 'down'], { stdio: 'inherit' });
   };
 }
@@ -55,19 +58,38 @@ function required(env: Record<string, string>, name: string): string {
   return value;
 }
 
-/** A clean database per run on the local cluster, so leftovers of earlier runs never leak into assertions. */
-async function recreateDatabase(serverUrl: string, name: string): Promise<string> {
+/** A fresh database for this run; also drops those left behind by runs that died (their process is gone). */
+async function createRunDatabase(serverUrl: string, name: string): Promise<string> {
+  await withAdminClient(serverUrl, async (admin) => {
+    const { rows } = await admin.query<{ datname: string }>(`select datname from pg_database where datname like '${TEST_DATABASE_PREFIX}%'`);
+    for (const { datname } of rows) {
+      const pid = Number(datname.slice(TEST_DATABASE_PREFIX.length));
+      if (datname === name || !isAlive(pid)) await admin.query(`drop database if exists ${admin.escapeIdentifier(datname)} with (force)`);
+    }
+    await admin.query(`create database ${admin.escapeIdentifier(name)}`);
+  });
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function withAdminClient<T>(serverUrl: string, use: (client: pg.Client) => Promise<T>): Promise<T> {
   const admin = new URL(serverUrl);
   admin.pathname = '/postgres';
   const client = new pg.Client({ connectionString: admin.toString() });
   await client.connect();
   try {
-    await client.query(`drop database if exists ${name} with (force)`);
-    await client.query(`create database ${name}`);
+    return await use(client);
   } finally {
     await client.end();
   }
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
