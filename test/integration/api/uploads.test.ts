@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uploadKey, verifyUpload } from '../../../api/services/uploads.js';
-import { startApi, uniqueEmail, type TestApi } from '../../helpers/api.js';
+import { startApi, type TestApi } from '../../helpers/api.js';
+import { postToS3, presign, signUp } from '../../helpers/client-flows.js';
 import { gradientPng } from '../../helpers/uploads.js';
 
 let api: TestApi;
@@ -13,37 +14,10 @@ beforeAll(async () => {
 });
 afterAll(() => api.close());
 
-async function signUp(): Promise<{ token: string; id: string }> {
-  const response = await api.request('POST', '/auth/register', { body: { email: uniqueEmail(), password: 'long enough password' } });
-  return { token: response.body.access_token, id: response.body.user.id };
-}
-
-interface Presigned {
-  presigned_url: string;
-  fields: Record<string, string>;
-  upload_id: string;
-  expires_in: number;
-  method: 'POST';
-}
-
-async function presign(token: string, body: object): Promise<Presigned> {
-  const response = await api.request('POST', '/uploads/presign', { token, body });
-  expect(response.status).toBe(201);
-  return response.body as Presigned;
-}
-
-/** What the app does with the answer: a multipart POST, every field first, the file last. */
-function postToS3(url: string, fields: Record<string, string>, bytes: Buffer, type = 'image/png'): Promise<Response> {
-  const form = new FormData();
-  for (const [name, value] of Object.entries(fields)) form.append(name, value);
-  form.append('file', new Blob([new Uint8Array(bytes)], { type }), 'photo');
-  return fetch(url, { method: 'POST', body: form });
-}
-
 describe('presigned uploads against real S3', () => {
   it('lets the owner POST the declared image, and the upload verifies', async () => {
-    const user = await signUp();
-    const presigned = await presign(user.token, { filename: 'me.png', content_type: 'image/png', file_size: png.length });
+    const user = await signUp(api);
+    const presigned = await presign(api, user.token, { filename: 'me.png', content_type: 'image/png', file_size: png.length });
     expect(presigned).toMatchObject({ method: 'POST', expires_in: api.config.UPLOAD_URL_TTL_SECONDS, upload_id: expect.any(String) });
     expect(presigned.fields.key).toBe(uploadKey(user.id, presigned.upload_id));
 
@@ -61,8 +35,8 @@ describe('presigned uploads against real S3', () => {
   });
 
   it('S3 refuses more bytes than declared, another content type, another key and a tampered signature', async () => {
-    const user = await signUp();
-    const presigned = await presign(user.token, { filename: 'me.png', content_type: 'image/png', file_size: png.length - 1 });
+    const user = await signUp(api);
+    const presigned = await presign(api, user.token, { filename: 'me.png', content_type: 'image/png', file_size: png.length - 1 });
     const refusals = {
       tooLarge: await postToS3(presigned.presigned_url, presigned.fields, png),
       otherType: await postToS3(presigned.presigned_url, { ...presigned.fields, 'Content-Type': 'image/jpeg' }, png, 'image/jpeg'),
@@ -97,8 +71,8 @@ describe('presigned uploads against real S3', () => {
   });
 
   it('verification refuses an object that differs from what was declared', async () => {
-    const user = await signUp();
-    const presigned = await presign(user.token, { filename: 'me.png', content_type: 'image/png', file_size: png.length });
+    const user = await signUp(api);
+    const presigned = await presign(api, user.token, { filename: 'me.png', content_type: 'image/png', file_size: png.length });
     // Written around the policy (as a compromised client could not): the type differs from the promise.
     await api.objectStore.put(presigned.fields.key!, png, 'image/jpeg');
     await expect(verifyUpload(api.orm.em.fork(), api.objectStore, user.id, presigned.upload_id)).rejects.toMatchObject({
@@ -112,9 +86,9 @@ describe('presigned uploads against real S3', () => {
   });
 
   it("answers 404 for someone else's upload, over HTTP and in verification", async () => {
-    const owner = await signUp();
-    const stranger = await signUp();
-    const presigned = await presign(owner.token, { filename: 'me.png', content_type: 'image/png', file_size: png.length });
+    const owner = await signUp(api);
+    const stranger = await signUp(api);
+    const presigned = await presign(api, owner.token, { filename: 'me.png', content_type: 'image/png', file_size: png.length });
     const peek = await api.request('GET', `/uploads/${presigned.upload_id}`, { token: stranger.token });
     expect(peek.status).toBe(404);
     expect(peek.body.error.code).toBe('NOT_FOUND');
@@ -126,7 +100,7 @@ describe('presigned uploads against real S3', () => {
   });
 
   it('validates the request: image types only, size within the limit, signed in', async () => {
-    const user = await signUp();
+    const user = await signUp(api);
     const gif = await api.request('POST', '/uploads/presign', {
       token: user.token,
       body: { filename: 'a.gif', content_type: 'image/gif', file_size: 10 },
