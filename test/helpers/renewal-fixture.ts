@@ -23,13 +23,19 @@ export interface SeededSubscription {
  * what happened since (renewal, expiry, grace, billing retry, refund or cancellation, or a failing lookup).
  * Rows are written in bulk: seeding is not what is under test.
  */
-export async function seedDueSubscriptions(orm: MikroORM, stores: FakeStores, count: number, mixed = true): Promise<SeededSubscription[]> {
+export async function seedDueSubscriptions(
+  orm: MikroORM,
+  stores: FakeStores,
+  count: number,
+  options: { failing?: boolean } = {},
+): Promise<SeededSubscription[]> {
   const ended = Date.now() - HOUR;
   const nextPeriod = Date.now() + 30 * 24 * HOUR;
   const seeded: (SeededSubscription & { reference: string; transactionId: string })[] = [];
   for (let index = 0; index < count; index++) {
     const store = index % 2 === 0 ? 'apple' : 'google';
-    const outcome = mixed ? MIX[Math.floor(index / 2) % MIX.length]! : 'renewed';
+    const mixed = MIX[Math.floor(index / 2) % MIX.length]!;
+    const outcome = mixed === 'failing' && options.failing === false ? 'renewed' : mixed;
     const userId = randomUUID();
     if (store === 'apple') {
       const first = stores.apple.subscribe('pro_monthly', ended);
