@@ -1,13 +1,46 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Client } from '@temporalio/client';
+import { temporal as proto } from '@temporalio/proto';
+import { readManifest } from '../inference/models/manifest.js';
 import type { ObjectStore } from '../integrations/object-store.js';
 import type { ReadinessCheck } from './routes/health.js';
 
-/** The dependencies the API cannot serve without. */
-export function readinessChecks(deps: { orm: MikroORM; temporal: Client; objectStore: ObjectStore }): ReadinessCheck[] {
+export interface ReadinessDeps {
+  orm: MikroORM;
+  temporal: Client;
+  objectStore: ObjectStore;
+  inferenceTaskQueue: string;
+  /** Where the inference workers' model manifest is, when this host can see it. */
+  modelDir: string;
+}
+
+/**
+ * The dependencies the API cannot serve without, plus what operators need to know about inference: how many
+ * workers poll the GPU queue (jobs wait in the queue while there are none) and which models are placeholders.
+ */
+export function readinessChecks(deps: ReadinessDeps): ReadinessCheck[] {
   return [
     { name: 'database', check: () => deps.orm.em.getConnection().execute('select 1') },
     { name: 'temporal', check: () => deps.temporal.workflowService.getSystemInfo({}) },
     { name: 's3', check: () => deps.objectStore.ping() },
+    {
+      name: 'inference',
+      check: async () => {
+        const [{ pollers }, manifest] = await Promise.all([
+          deps.temporal.workflowService.describeTaskQueue({
+            namespace: deps.temporal.options.namespace,
+            taskQueue: { name: deps.inferenceTaskQueue },
+            taskQueueType: proto.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
+          }),
+          readManifest(deps.modelDir),
+        ]);
+        return {
+          task_queue: deps.inferenceTaskQueue,
+          workers: pollers?.length ?? 0,
+          models: manifest.models.map((model) => model.name),
+          placeholder_models: manifest.models.filter((model) => model.placeholder).map((model) => model.name),
+        };
+      },
+    },
   ];
 }

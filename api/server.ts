@@ -26,7 +26,13 @@ const app = createApp({
   orm,
   objectStore,
   rateLimiters,
-  readinessChecks: readinessChecks({ orm, temporal, objectStore }),
+  readinessChecks: readinessChecks({
+    orm,
+    temporal,
+    objectStore,
+    inferenceTaskQueue: config.TEMPORAL_TASK_QUEUE_INFERENCE,
+    modelDir: config.MODEL_DIR,
+  }),
   temporal,
   taskQueues: taskQueuesFrom(config),
 });

@@ -8,7 +8,12 @@ import { jobsEnvSchema } from './jobs.js';
  * The environment, declared once. Sections live in their own files; each process parses the sections it
  * uses (so a worker does not demand the API's JWT secret), once, in its main, and passes the result down.
  */
-export const apiProcessSchema = coreEnvSchema.extend(apiEnvSchema.shape).extend(jobsEnvSchema.shape).extend(billingEnvSchema.shape);
+export const apiProcessSchema = coreEnvSchema
+  .extend(apiEnvSchema.shape)
+  .extend(jobsEnvSchema.shape)
+  .extend(billingEnvSchema.shape)
+  // Read-only: /readyz reports which models in the workers' MODEL_DIR are placeholders.
+  .extend(inferenceEnvSchema.pick({ MODEL_DIR: true }).shape);
 export const orchestratorProcessSchema = coreEnvSchema.extend(billingEnvSchema.shape);
 export const inferenceProcessSchema = coreEnvSchema.extend(inferenceEnvSchema.shape);
 /** Everything, for tooling that documents or checks the whole environment. */

@@ -4,6 +4,7 @@ import pg from 'pg';
 import type { DestinationStream } from 'pino';
 import { createApp, type AppDeps } from '../../api/app.js';
 import { createRateLimiters } from '../../api/middleware/rate-limit.js';
+import { readinessChecks } from '../../api/readiness.js';
 import { createOrm } from '../../db/orm.js';
 import { apiProcessSchema, type ApiConfig } from '../../domain/config/index.js';
 import { createLogger } from '../../integrations/logger.js';
@@ -53,7 +54,13 @@ export async function startApi(
     orm,
     objectStore,
     rateLimiters: createRateLimiters(pool, config),
-    readinessChecks: [],
+    readinessChecks: readinessChecks({
+      orm,
+      temporal,
+      objectStore,
+      inferenceTaskQueue: (options.taskQueues ?? taskQueuesFrom(config)).inference,
+      modelDir: config.MODEL_DIR,
+    }),
     temporal,
     taskQueues: options.taskQueues ?? taskQueuesFrom(config),
   };
