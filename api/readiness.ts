@@ -1,6 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Client } from '@temporalio/client';
-import { temporal as proto } from '@temporalio/proto';
+import protos from '@temporalio/proto';
 import { readManifest } from '../inference/models/manifest.js';
 import type { ObjectStore } from '../integrations/object-store.js';
 import type { ReadinessCheck } from './routes/health.js';
@@ -30,7 +30,7 @@ export function readinessChecks(deps: ReadinessDeps): ReadinessCheck[] {
           deps.temporal.workflowService.describeTaskQueue({
             namespace: deps.temporal.options.namespace,
             taskQueue: { name: deps.inferenceTaskQueue },
-            taskQueueType: proto.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
+            taskQueueType: protos.temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
           }),
           readManifest(deps.modelDir),
         ]);

@@ -6,15 +6,12 @@
  *  - GET /auth/me under load with autocannon (JWT check + per-user rate limit in PostgreSQL + user read);
  *  - login latency (argon2id verify + throttling + token issue), and raw argon2id hash/verify cost.
  */
-import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import argon2 from 'argon2';
-import pg from 'pg';
 import { z } from 'zod';
 import { PASSWORD_HASH_OPTIONS } from '../api/services/passwords.js';
-import { createOrm, migrate } from '../db/orm.js';
+import { freshDatabase, loadTest as autocannon, median, quantile, stackEnv, startMain, waitForHealth } from './lib/harness.js';
 
 const { values } = parseArgs({
   options: {
@@ -26,30 +23,21 @@ const { values } = parseArgs({
 const PORT = 3917;
 const base = `http://127.0.0.1:${PORT}`;
 
-const stackEnv = Object.fromEntries(
-  execFileSync('bash', ['scripts/stack/stack.sh', 'env'], { encoding: 'utf8' })
-    .split('\n')
-    .filter((line) => /^[A-Z][A-Z0-9_]*=/.test(line))
-    .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
-);
-const databaseUrl = await freshDatabase(z.string().parse(stackEnv.DATABASE_URL), 'oneshot_bench');
+const stack = stackEnv();
+const databaseUrl = await freshDatabase(z.string().parse(stack.DATABASE_URL), 'oneshot_bench');
 
-const server = spawn(process.execPath, ['--import', 'tsx', 'api/server.ts'], {
-  env: {
-    ...process.env,
-    ...stackEnv,
-    DATABASE_URL: databaseUrl,
-    JWT_SECRET: randomBytes(32).toString('hex'),
-    API_PORT: String(PORT),
-    LOG_LEVEL: 'warn',
-    // Budgets high enough not to refuse the benchmark's own traffic (their checks still run).
-    RATE_LIMIT_API_PER_MINUTE: '100000000',
-    LOGIN_ATTEMPTS_PER_IP: '100000',
-  },
-  stdio: ['ignore', 'inherit', 'inherit'],
+const server = startMain('api/server.ts', {
+  ...stack,
+  DATABASE_URL: databaseUrl,
+  JWT_SECRET: randomBytes(32).toString('hex'),
+  API_PORT: String(PORT),
+  LOG_LEVEL: 'warn',
+  // Budgets high enough not to refuse the benchmark's own traffic (their checks still run).
+  RATE_LIMIT_API_PER_MINUTE: '100000000',
+  LOGIN_ATTEMPTS_PER_IP: '100000',
 });
 try {
-  await waitForHealth();
+  await waitForHealth(base);
   const password = 'benchmark password 123';
   const register = await post('/auth/register', { email: 'bench@example.test', password });
   const token = z.object({ access_token: z.string() }).parse(await register.json()).access_token;
@@ -82,36 +70,7 @@ function post(path: string, body: object): Promise<Response> {
   return fetch(base + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 }
 
-async function waitForHealth(): Promise<void> {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    const healthy = await fetch(`${base}/healthz`).then((response) => response.ok, () => false);
-    if (healthy) return;
-    await sleep(200);
-  }
-  throw new Error('the API did not come up');
-}
 
-function loadTest(path: string, token?: string) {
-  const output = execFileSync(
-    process.execPath,
-    [
-      'node_modules/autocannon/autocannon.js',
-      '--json',
-      '-c', String(values.connections),
-      '-d', String(values.seconds),
-      ...(token ? ['-H', `Authorization=Bearer ${token}`] : []),
-      `${base}${path}`,
-    ],
-    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
-  );
-  return z
-    .object({
-      requests: z.object({ average: z.number() }),
-      latency: z.object({ p50: z.number(), p99: z.number() }),
-      non2xx: z.number(),
-    })
-    .parse(JSON.parse(output));
-}
 
 async function timeLogins(count: number, login: () => Promise<Response>, expected: number) {
   const times: number[] = [];
@@ -121,33 +80,9 @@ async function timeLogins(count: number, login: () => Promise<Response>, expecte
     times.push(performance.now() - started);
     if (response.status !== expected) throw new Error(`login answered ${response.status}, expected ${expected}`);
   }
-  times.sort((a, b) => a - b);
-  const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))]!;
-  return { p50: at(0.5), p99: at(0.99) };
+  return { p50: quantile(times, 0.5), p99: quantile(times, 0.99) };
 }
 
-async function median(runs: number, work: () => Promise<unknown>): Promise<number> {
-  const times: number[] = [];
-  for (let n = 0; n < runs; n++) {
-    const started = performance.now();
-    await work();
-    times.push(performance.now() - started);
-  }
-  return times.sort((a, b) => a - b)[Math.floor(runs / 2)]!;
-}
-
-async function freshDatabase(serverUrl: string, name: string): Promise<string> {
-  const admin = new URL(serverUrl);
-  admin.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: admin.toString() });
-  await client.connect();
-  await client.query(`drop database if exists ${name} with (force)`);
-  await client.query(`create database ${name}`);
-  await client.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const orm = await createOrm({ DATABASE_URL: url.toString(), DATABASE_POOL_MAX: 2 });
-  await migrate(orm);
-  await orm.close();
-  return url.toString();
+function loadTest(path: string, token?: string) {
+  return autocannon(base + path, { connections: Number(values.connections), seconds: Number(values.seconds), ...(token ? { token } : {}) });
 }

@@ -17,8 +17,8 @@ import { testConfig, testEnv } from '../helpers/env.js';
 import { startServiceProcess, type ServiceProcess } from '../helpers/processes.js';
 import { gradientPng, storedUpload } from '../helpers/uploads.js';
 
-// The worker mains as separate processes, as deployed: they register on their queues, survive the loss of an
-// inference worker mid-job, and drain on SIGTERM.
+// The API and worker mains as separate processes, as deployed: they start from the environment alone, the
+// workers register on their queues and survive the loss of an inference worker mid-job, and all drain on SIGTERM.
 
 let orm: MikroORM;
 let objectStore: ObjectStore;
@@ -28,8 +28,8 @@ const running: ServiceProcess[] = [];
 const suffix = randomUUID().slice(0, 8);
 const queues = { orchestrator: `proc-orchestrator-${suffix}`, inference: `proc-inference-${suffix}` };
 
-function start(entry: 'workers/orchestrator.ts' | 'workers/inference.ts'): ServiceProcess {
-  const service = startServiceProcess(entry, env);
+function start(entry: 'workers/orchestrator.ts' | 'workers/inference.ts' | 'api/server.ts', extraEnv: NodeJS.ProcessEnv = {}): ServiceProcess {
+  const service = startServiceProcess(entry, { ...env, ...extraEnv });
   running.push(service);
   return service;
 }
@@ -59,7 +59,17 @@ afterAll(async () => {
   await orm?.close();
 });
 
-describe('worker processes', () => {
+describe('service processes', () => {
+  it('the API main starts from the environment, is ready against the real stack, and drains on SIGTERM', async () => {
+    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    const api = start('api/server.ts', { API_PORT: String(port) });
+    await api.waitFor('api listening');
+    const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await api.stop('SIGTERM')).toBe(0);
+    expect(api.output()).toContain('api stopped');
+  });
+
   it('register on their task queues, finish a job whose inference worker was SIGKILLed mid-way, and drain on SIGTERM', async () => {
     const orchestrator = start('workers/orchestrator.ts');
     const firstInference = start('workers/inference.ts');
