@@ -1,4 +1,4 @@
-import { generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
+import { generateKeyPairSync, randomInt, randomUUID, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { signJws, type SigningChain } from './apple-ca.js';
 import { json, listen } from './http.js';
@@ -31,7 +31,8 @@ export interface FakeAppleOptions {
   appAppleId: number;
 }
 
-let sequence = 2_000_000_000_000;
+// Random per process: test files run in parallel processes against one database.
+let sequence = 2_000_000_000_000 + randomInt(1_000_000) * 1_000_000;
 const nextId = () => String(sequence++);
 
 /**
