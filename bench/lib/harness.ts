@@ -3,6 +3,8 @@
  * child processes, autocannon runs, and percentiles. Benchmarks print figures; they are not tests.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, openSync } from 'node:fs';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { z } from 'zod';
@@ -35,9 +37,12 @@ export async function freshDatabase(serverUrl: string, name: string): Promise<st
   return url.toString();
 }
 
-/** One of the project's mains (`api/server.ts`, `workers/…`) as its own process. */
+/** One of the project's mains (`api/server.ts`, `workers/…`) as its own process; its logs go to `.local/bench-logs/`. */
 export function startMain(entry: string, env: NodeJS.ProcessEnv): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', entry], { env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit'] });
+  const logDir = path.resolve('.local/bench-logs');
+  mkdirSync(logDir, { recursive: true });
+  const log = openSync(path.join(logDir, `${path.basename(entry, '.ts')}.log`), 'w');
+  return spawn(process.execPath, ['--import', 'tsx', entry], { env: { ...process.env, ...env }, stdio: ['ignore', log, log] });
 }
 
 export async function waitForHealth(base: string): Promise<void> {

@@ -1,0 +1,153 @@
+/**
+ * Jobs benchmark (prints figures; not a test). Usage:
+ *   npx tsx bench/jobs.bench.ts [--sequential 30] [--burst 60] [--seconds 5] [--connections 10]
+ * Needs the local stack (scripts/stack/stack.sh up). Runs the real API and both workers as child processes on a
+ * fresh `oneshot_bench_jobs` database and their own task queues, with a trivial model (esrgan-slim x2 on 32×32),
+ * then measures:
+ *  - orchestration overhead: POST /jobs → completed, minus the pure pipeline time measured in this same run;
+ *  - end-to-end throughput: a burst of concurrent jobs, jobs/s until the last completes;
+ *  - GET /jobs/:id requests/s and p99 while jobs keep running.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { inferenceEnvSchema } from '../domain/config/inference.js';
+import { createInferenceEngine } from '../inference/index.js';
+import { ensureModels } from '../scripts/models/fetch.js';
+import { gradientPng } from '../test/helpers/uploads.js';
+import { freshDatabase, loadTest, median, quantile, stackEnv, startMain, waitForHealth } from './lib/harness.js';
+
+const { values } = parseArgs({
+  options: {
+    sequential: { type: 'string', default: '30' },
+    burst: { type: 'string', default: '60' },
+    seconds: { type: 'string', default: '5' },
+    connections: { type: 'string', default: '10' },
+  },
+});
+const PORT = 3918;
+const base = `http://127.0.0.1:${PORT}`;
+const modelDir = path.join(os.tmpdir(), 'oneshot-bench-models');
+await ensureModels({ modelDir });
+
+const image = await gradientPng(32, 32);
+const pipelineMs = await pureInferenceMs(image);
+
+const stack = stackEnv();
+const suffix = randomUUID().slice(0, 8);
+const env = {
+  ...stack,
+  DATABASE_URL: await freshDatabase(z.string().parse(stack.DATABASE_URL), 'oneshot_bench_jobs'),
+  JWT_SECRET: randomBytes(32).toString('hex'),
+  API_PORT: String(PORT),
+  LOG_LEVEL: 'warn',
+  MODEL_DIR: modelDir,
+  TEMPORAL_TASK_QUEUE_ORCHESTRATOR: `bench-orchestrator-${suffix}`,
+  TEMPORAL_TASK_QUEUE_INFERENCE: `bench-inference-${suffix}`,
+  INFERENCE_CONCURRENCY: '2',
+  DEFAULT_CREDITS: '1000000',
+  MAX_JOBS_IN_FLIGHT: '100000',
+  RATE_LIMIT_API_PER_MINUTE: '100000000',
+  RATE_LIMIT_JOBS_PER_MINUTE: '100000000',
+};
+const processes = ['api/server.ts', 'workers/orchestrator.ts', 'workers/inference.ts'].map((entry) => startMain(entry, env));
+try {
+  await waitForHealth(base);
+  const token = await signUp();
+  const input = await upload(token, image);
+  await runJob(token, input); // warm-up: workflow bundle loaded, model session created
+
+  const latencies: number[] = [];
+  for (let n = 0; n < Number(values.sequential); n++) latencies.push((await runJob(token, input)).latencyMs);
+  const overhead = latencies.map((latency) => latency - pipelineMs);
+  console.log(`pure pipeline (esrgan-slim x2, 32×32, in-process, median of 20): ${pipelineMs.toFixed(1)} ms`);
+  console.log(
+    `sequential jobs x${latencies.length}: POST → completed p50 ${quantile(latencies, 0.5).toFixed(0)} ms, p99 ${quantile(latencies, 0.99).toFixed(0)} ms; ` +
+      `orchestration overhead p50 ${quantile(overhead, 0.5).toFixed(0)} ms, p99 ${quantile(overhead, 0.99).toFixed(0)} ms`,
+  );
+
+  const burst = Number(values.burst);
+  const started = performance.now();
+  await Promise.all(Array.from({ length: burst }, () => runJob(token, input)));
+  const seconds = (performance.now() - started) / 1000;
+  console.log(`burst of ${burst} concurrent jobs: ${(burst / seconds).toFixed(2)} jobs/s end to end (${seconds.toFixed(1)} s)`);
+
+  const watched = await submit(token, input);
+  let background = true;
+  const running = (async () => {
+    let count = 0;
+    while (background) {
+      await runJob(token, input);
+      count++;
+    }
+    return count;
+  })();
+  const load = loadTest(`${base}/jobs/${watched}`, { connections: Number(values.connections), seconds: Number(values.seconds), token });
+  background = false;
+  const completedMeanwhile = await running;
+  console.log(
+    `GET /jobs/:id under load: ${load.requests.average.toFixed(0)} req/s, p50 ${load.latency.p50} ms, p99 ${load.latency.p99} ms ` +
+      `(${values.connections} connections, ${values.seconds} s, ${load.non2xx} non-2xx; ${completedMeanwhile} jobs completed meanwhile)`,
+  );
+} finally {
+  for (const child of processes) child.kill('SIGTERM');
+}
+
+async function pureInferenceMs(bytes: Buffer): Promise<number> {
+  const engine = await createInferenceEngine(inferenceEnvSchema.parse({ MODEL_DIR: modelDir, INFERENCE_THREADS: '1' }));
+  try {
+    const request = { jobType: 'upscale' as const, input: bytes, params: { scale_factor: 2 as const } };
+    await engine.run(request);
+    return await median(20, () => engine.run(request));
+  } finally {
+    await engine.close();
+  }
+}
+
+async function call(method: string, route: string, token: string | undefined, body?: object): Promise<Response> {
+  return fetch(base + route, {
+    method,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
+}
+
+async function signUp(): Promise<string> {
+  const response = await call('POST', '/auth/register', undefined, { email: `bench-${suffix}@example.test`, password: 'benchmark password 123' });
+  return z.object({ access_token: z.string() }).parse(await response.json()).access_token;
+}
+
+async function upload(token: string, bytes: Buffer): Promise<string> {
+  const presigned = z
+    .object({ presigned_url: z.string(), fields: z.record(z.string(), z.string()), upload_id: z.string() })
+    .parse(await (await call('POST', '/uploads/presign', token, { filename: 'bench.png', content_type: 'image/png', file_size: bytes.length })).json());
+  const form = new FormData();
+  for (const [name, value] of Object.entries(presigned.fields)) form.append(name, value);
+  form.append('file', new Blob([new Uint8Array(bytes)], { type: 'image/png' }));
+  const stored = await fetch(presigned.presigned_url, { method: 'POST', body: form });
+  if (!stored.ok) throw new Error(`upload refused: ${stored.status}`);
+  return presigned.upload_id;
+}
+
+async function submit(token: string, input: string): Promise<string> {
+  const response = await call('POST', '/jobs', token, { job_type: 'upscale', input, parameters: { scale_factor: 2 } });
+  if (response.status !== 202) throw new Error(`POST /jobs answered ${response.status}: ${await response.text()}`);
+  return z.object({ job_id: z.string() }).parse(await response.json()).job_id;
+}
+
+/** Submits a job and waits for it; latency is measured to the completion time the job row records. */
+async function runJob(token: string, input: string): Promise<{ latencyMs: number }> {
+  const sentAt = Date.now();
+  const jobId = await submit(token, input);
+  for (;;) {
+    const job = z
+      .object({ status: z.string(), completed_at: z.string().nullable() })
+      .parse(await (await call('GET', `/jobs/${jobId}`, token)).json());
+    if (job.status === 'completed' && job.completed_at) return { latencyMs: Date.parse(job.completed_at) - sentAt };
+    if (job.status === 'failed' || job.status === 'canceled') throw new Error(`job ${jobId} ended ${job.status}`);
+    await sleep(20);
+  }
+}
