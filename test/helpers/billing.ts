@@ -1,7 +1,11 @@
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { createSigningChain, type SigningChain } from '../fakes/apple-ca.js';
 import { FakeAppleStore } from '../fakes/apple-store.js';
 import { FakeGooglePlay } from '../fakes/google-play.js';
+import { startApi, type TestApi } from './api.js';
+import { expectLedgerConsistent } from './db.js';
 
+export const DAY = 86_400_000;
 export const BUNDLE_ID = 'com.oneshot.test';
 export const APP_APPLE_ID = 1_234_567_890;
 export const PACKAGE_NAME = 'com.oneshot.android';
@@ -56,4 +60,22 @@ export async function startFakeStores(overrides: Record<string, string> = {}): P
       await Promise.all([apple.stop(), google.stop()]);
     },
   };
+}
+
+/**
+ * For a billing test file: the fake stores and the real API trusting them (users start with no credits), started
+ * once; the ledger invariant is checked after every test. Read the fields inside tests, after setup ran.
+ */
+export function useBillingApi(): { stores: FakeStores; api: TestApi } {
+  const context = {} as { stores: FakeStores; api: TestApi };
+  beforeAll(async () => {
+    context.stores = await startFakeStores();
+    context.api = await startApi({ ...context.stores.env, DEFAULT_CREDITS: '0' });
+  });
+  afterEach(async () => expectLedgerConsistent(context.api.orm.em.fork()));
+  afterAll(async () => {
+    await context.api?.close();
+    await context.stores?.stop();
+  });
+  return context;
 }

@@ -1,9 +1,12 @@
 import { expect } from 'vitest';
-import { uniqueEmail, type TestApi } from './api.js';
+import { uniqueEmail, uniqueIp, type TestApi } from './api.js';
 
 /** What the mobile app does, over HTTP: sign up, then upload an image through a presigned POST. */
 export async function signUp(api: TestApi): Promise<{ token: string; id: string }> {
-  const response = await api.request('POST', '/auth/register', { body: { email: uniqueEmail(), password: 'long enough password' } });
+  const response = await api.request('POST', '/auth/register', {
+    body: { email: uniqueEmail(), password: 'long enough password' },
+    headers: { 'x-forwarded-for': uniqueIp() },
+  });
   expect(response.status).toBe(201);
   return { token: response.body.access_token, id: response.body.user.id };
 }

@@ -1,84 +1,62 @@
-/* eslint-disable @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access --
-   Response bodies are untyped JSON; the assertions are what check their shape. */
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Ledger } from '../../db/ledger.js';
 import { createSigningChain } from '../fakes/apple-ca.js';
-import { startApi, uniqueEmail, uniqueIp, type TestApi } from '../helpers/api.js';
-import { RTDN_AUDIENCE, startFakeStores, type FakeStores } from '../helpers/billing.js';
-import { expectLedgerConsistent } from '../helpers/db.js';
+import { DAY, RTDN_AUDIENCE, useBillingApi } from '../helpers/billing.js';
+import { signUp as clientSignUp } from '../helpers/client-flows.js';
 
-let stores: FakeStores;
-let api: TestApi;
-const DAY = 86_400_000;
-
-beforeAll(async () => {
-  stores = await startFakeStores();
-  api = await startApi({ ...stores.env, DEFAULT_CREDITS: '0' });
-});
-afterEach(async () => expectLedgerConsistent(api.orm.em.fork()));
-afterAll(async () => {
-  await api?.close();
-  await stores?.stop();
-});
-
-async function signUp(): Promise<{ token: string; id: string }> {
-  const response = await api.request('POST', '/auth/register', {
-    body: { email: uniqueEmail(), password: 'correct horse battery staple' },
-    headers: { 'x-forwarded-for': uniqueIp() },
-  });
-  return { token: response.body.access_token, id: response.body.user.id };
-}
+const billing = useBillingApi();
+const signUp = () => clientSignUp(billing.api);
 
 async function account(userId: string): Promise<{ credits: number; subscription_status: string }> {
-  const [row] = await api.orm.em
+  const [row] = await billing.api.orm.em
     .fork()
     .execute<{ credits: number; subscription_status: string }[]>(`select credits, subscription_status from users where id = ?`, [userId]);
   return row!;
 }
 
 function appleNotify(signedPayload: string) {
-  return api.request('POST', '/billing/apple/notifications', { body: { signedPayload } });
+  return billing.api.request('POST', '/billing/apple/notifications', { body: { signedPayload } });
 }
 
 function googleNotify(push: { authorization: string; body: object }) {
-  return api.request('POST', '/billing/google/notifications', { body: push.body, headers: { authorization: push.authorization } });
+  return billing.api.request('POST', '/billing/google/notifications', { body: push.body, headers: { authorization: push.authorization } });
 }
 
 describe('App Store Server Notifications V2', () => {
   it('grants a renewal once however often the notification is delivered, then expires', async () => {
     const user = await signUp();
-    const first = stores.apple.subscribe('pro_monthly', Date.now() + DAY);
-    await api.request('POST', '/billing/validate', {
+    const first = billing.stores.apple.subscribe('pro_monthly', Date.now() + DAY);
+    await billing.api.request('POST', '/billing/validate', {
       token: user.token,
-      body: { platform: 'ios', receipt_data: stores.apple.signTransaction(first), product_id: 'pro_monthly' },
+      body: { platform: 'ios', receipt_data: billing.stores.apple.signTransaction(first), product_id: 'pro_monthly' },
     });
-    const renewal = stores.apple.renew(first.originalTransactionId, Date.now() + 31 * DAY);
-    const notification = stores.apple.signNotification('DID_RENEW', renewal);
+    const renewal = billing.stores.apple.renew(first.originalTransactionId, Date.now() + 31 * DAY);
+    const notification = billing.stores.apple.signNotification('DID_RENEW', renewal);
     expect((await appleNotify(notification)).body).toEqual({ status: 'processed' });
     expect((await appleNotify(notification)).body).toEqual({ status: 'duplicate' });
     // The same renewal told again under another notificationUUID still grants nothing more.
-    expect((await appleNotify(stores.apple.signNotification('DID_RENEW', renewal))).body).toEqual({ status: 'processed' });
+    expect((await appleNotify(billing.stores.apple.signNotification('DID_RENEW', renewal))).body).toEqual({ status: 'processed' });
     expect(await account(user.id)).toEqual({ credits: 200, subscription_status: 'active' });
 
-    stores.apple.setStatus(first.originalTransactionId, 2, false);
-    expect((await appleNotify(stores.apple.signNotification('EXPIRED', renewal, { subtype: 'VOLUNTARY' }))).status).toBe(200);
+    billing.stores.apple.setStatus(first.originalTransactionId, 2, false);
+    expect((await appleNotify(billing.stores.apple.signNotification('EXPIRED', renewal, { subtype: 'VOLUNTARY' }))).status).toBe(200);
     expect(await account(user.id)).toEqual({ credits: 200, subscription_status: 'expired' });
   });
 
   it('claws back a refunded pack without going below zero: credits already spent stay spent', async () => {
     const user = await signUp();
-    const transaction = stores.apple.buy('credits_50');
-    await api.request('POST', '/billing/validate', {
+    const transaction = billing.stores.apple.buy('credits_50');
+    await billing.api.request('POST', '/billing/validate', {
       token: user.token,
-      body: { platform: 'ios', receipt_data: stores.apple.signTransaction(transaction), product_id: 'credits_50' },
+      body: { platform: 'ios', receipt_data: billing.stores.apple.signTransaction(transaction), product_id: 'credits_50' },
     });
-    await new Ledger(api.orm.em.fork()).reserve(user.id, 30, randomUUID());
-    const notification = stores.apple.signNotification('REFUND', stores.apple.refund(transaction.transactionId));
+    await new Ledger(billing.api.orm.em.fork()).reserve(user.id, 30, randomUUID());
+    const notification = billing.stores.apple.signNotification('REFUND', billing.stores.apple.refund(transaction.transactionId));
     expect((await appleNotify(notification)).body).toEqual({ status: 'processed' });
     expect((await appleNotify(notification)).body).toEqual({ status: 'duplicate' });
     expect((await account(user.id)).credits).toBe(0);
-    const [entry] = await api.orm.em
+    const [entry] = await billing.api.orm.em
       .fork()
       .execute(`select amount, metadata->>'requested' as requested from credit_transactions where user_id = ? and type = 'revocation'`, [user.id]);
     expect(entry).toEqual({ amount: -20, requested: '50' });
@@ -86,18 +64,18 @@ describe('App Store Server Notifications V2', () => {
 
   it('revokes a refunded subscription period', async () => {
     const user = await signUp();
-    const transaction = stores.apple.subscribe('pro_monthly', Date.now() + 20 * DAY);
-    await api.request('POST', '/billing/validate', {
+    const transaction = billing.stores.apple.subscribe('pro_monthly', Date.now() + 20 * DAY);
+    await billing.api.request('POST', '/billing/validate', {
       token: user.token,
-      body: { platform: 'ios', receipt_data: stores.apple.signTransaction(transaction), product_id: 'pro_monthly' },
+      body: { platform: 'ios', receipt_data: billing.stores.apple.signTransaction(transaction), product_id: 'pro_monthly' },
     });
-    await appleNotify(stores.apple.signNotification('REFUND', stores.apple.refund(transaction.transactionId)));
+    await appleNotify(billing.stores.apple.signNotification('REFUND', billing.stores.apple.refund(transaction.transactionId)));
     expect(await account(user.id)).toEqual({ credits: 0, subscription_status: 'revoked' });
   });
 
   it('refuses a payload signed outside the trusted chain', async () => {
     const stranger = await createSigningChain('Not Apple');
-    const response = await appleNotify(stores.apple.signNotification('DID_RENEW', stores.apple.subscribe('pro_monthly', Date.now() + DAY), { chain: stranger }));
+    const response = await appleNotify(billing.stores.apple.signNotification('DID_RENEW', billing.stores.apple.subscribe('pro_monthly', Date.now() + DAY), { chain: stranger }));
     expect([response.status, response.body.error.code]).toEqual([422, 'RECEIPT_INVALID']);
   });
 });
@@ -105,8 +83,8 @@ describe('App Store Server Notifications V2', () => {
 describe('Google Play RTDN over Pub/Sub push', () => {
   async function subscribed() {
     const user = await signUp();
-    const token = stores.google.subscribe('pro_monthly', Date.now() + DAY);
-    await api.request('POST', '/billing/validate', { token: user.token, body: { platform: 'android', receipt_data: token, product_id: 'pro_monthly' } });
+    const token = billing.stores.google.subscribe('pro_monthly', Date.now() + DAY);
+    await billing.api.request('POST', '/billing/validate', { token: user.token, body: { platform: 'android', receipt_data: token, product_id: 'pro_monthly' } });
     return { user, token };
   }
   const subscriptionEvent = (notificationType: number, purchaseToken: string) => ({
@@ -116,11 +94,11 @@ describe('Google Play RTDN over Pub/Sub push', () => {
   it('refuses pushes without a valid Google OIDC token for our audience and push account', async () => {
     const { token } = await subscribed();
     const event = subscriptionEvent(2, token);
-    const good = stores.google.push(RTDN_AUDIENCE, event);
+    const good = billing.stores.google.push(RTDN_AUDIENCE, event);
     for (const push of [
       { ...good, authorization: '' },
-      stores.google.push('https://elsewhere.example/push', event),
-      stores.google.push(RTDN_AUDIENCE, event, { email: 'intruder@example.com' }),
+      billing.stores.google.push('https://elsewhere.example/push', event),
+      billing.stores.google.push(RTDN_AUDIENCE, event, { email: 'intruder@example.com' }),
       { ...good, authorization: good.authorization.slice(0, -4) + 'AAAA' },
     ]) {
       const response = await googleNotify(push);
@@ -130,13 +108,13 @@ describe('Google Play RTDN over Pub/Sub push', () => {
 
   it('grants a renewal once per order, deduplicates deliveries, then revokes with a claw-back', async () => {
     const { user, token } = await subscribed();
-    stores.google.renew(token, Date.now() + 31 * DAY);
-    const renewed = stores.google.push(RTDN_AUDIENCE, subscriptionEvent(2, token));
+    billing.stores.google.renew(token, Date.now() + 31 * DAY);
+    const renewed = billing.stores.google.push(RTDN_AUDIENCE, subscriptionEvent(2, token));
     expect((await googleNotify(renewed)).body).toEqual({ status: 'processed' });
     expect((await googleNotify(renewed)).body).toEqual({ status: 'duplicate' });
     expect(await account(user.id)).toEqual({ credits: 200, subscription_status: 'active' });
 
-    const revoke = stores.google.push(RTDN_AUDIENCE, subscriptionEvent(12, token));
+    const revoke = billing.stores.google.push(RTDN_AUDIENCE, subscriptionEvent(12, token));
     expect((await googleNotify(revoke)).body).toEqual({ status: 'processed' });
     expect((await googleNotify(revoke)).body).toEqual({ status: 'duplicate' });
     // The revoked (latest) period's credits are taken back; the earlier paid period's stay.
@@ -151,8 +129,8 @@ describe('Google Play RTDN over Pub/Sub push', () => {
       ['SUBSCRIPTION_STATE_EXPIRED', 13, 'expired'],
     ] as const;
     for (const [state, type, status] of steps) {
-      stores.google.subscriptions.get(token)!.state = state;
-      expect((await googleNotify(stores.google.push(RTDN_AUDIENCE, subscriptionEvent(type, token)))).status).toBe(200);
+      billing.stores.google.subscriptions.get(token)!.state = state;
+      expect((await googleNotify(billing.stores.google.push(RTDN_AUDIENCE, subscriptionEvent(type, token)))).status).toBe(200);
       expect((await account(user.id)).subscription_status).toBe(status);
     }
     expect((await account(user.id)).credits).toBe(100);
@@ -160,11 +138,11 @@ describe('Google Play RTDN over Pub/Sub push', () => {
 
   it('follows an upgrade to the new purchase token and grants the new tier', async () => {
     const { user, token } = await subscribed();
-    const upgraded = stores.google.subscribe('pro_plus_monthly', Date.now() + 30 * DAY, { linkedPurchaseToken: token });
-    stores.google.subscriptions.get(token)!.state = 'SUBSCRIPTION_STATE_EXPIRED';
-    expect((await googleNotify(stores.google.push(RTDN_AUDIENCE, subscriptionEvent(4, upgraded)))).body).toEqual({ status: 'processed' });
+    const upgraded = billing.stores.google.subscribe('pro_plus_monthly', Date.now() + 30 * DAY, { linkedPurchaseToken: token });
+    billing.stores.google.subscriptions.get(token)!.state = 'SUBSCRIPTION_STATE_EXPIRED';
+    expect((await googleNotify(billing.stores.google.push(RTDN_AUDIENCE, subscriptionEvent(4, upgraded)))).body).toEqual({ status: 'processed' });
     expect(await account(user.id)).toEqual({ credits: 350, subscription_status: 'active' });
-    const rows = await api.orm.em
+    const rows = await billing.api.orm.em
       .fork()
       .execute(`select product_id, status from subscriptions where user_id = ? order by created_at`, [user.id]);
     expect(rows).toEqual([
@@ -175,10 +153,10 @@ describe('Google Play RTDN over Pub/Sub push', () => {
 
   it('claws back a voided one-time purchase once', async () => {
     const user = await signUp();
-    const token = stores.google.buy('credits_200');
-    await api.request('POST', '/billing/validate', { token: user.token, body: { platform: 'android', receipt_data: token, product_id: 'credits_200' } });
-    const voided = stores.google.push(RTDN_AUDIENCE, {
-      voidedPurchaseNotification: { purchaseToken: token, orderId: stores.google.products.get(token)!.orderId, productType: 2, refundType: 1 },
+    const token = billing.stores.google.buy('credits_200');
+    await billing.api.request('POST', '/billing/validate', { token: user.token, body: { platform: 'android', receipt_data: token, product_id: 'credits_200' } });
+    const voided = billing.stores.google.push(RTDN_AUDIENCE, {
+      voidedPurchaseNotification: { purchaseToken: token, orderId: billing.stores.google.products.get(token)!.orderId, productType: 2, refundType: 1 },
     });
     expect((await googleNotify(voided)).body).toEqual({ status: 'processed' });
     expect((await googleNotify({ ...voided, body: { ...voided.body, message: { ...voided.body.message, messageId: 'another' } } })).status).toBe(200);
