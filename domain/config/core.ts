@@ -31,7 +31,6 @@ export const coreEnvSchema = z.object({
 export const apiEnvSchema = z.object({
   API_HOST: z.string().default('127.0.0.1'),
   API_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  PUBLIC_BASE_URL: z.string().url().optional(),
   // Only behind a reverse proxy that sets X-Forwarded-For: otherwise clients could pick their own IP
   // and escape per-IP login throttling.
   TRUST_PROXY: bool.default(false),
