@@ -8,6 +8,3 @@ export const UserIdKey = defineSearchAttributeKey('UserId', SearchAttributeType.
 export const JobTypeKey = defineSearchAttributeKey('JobType', SearchAttributeType.KEYWORD);
 export const JobStatusKey = defineSearchAttributeKey('JobStatus', SearchAttributeType.KEYWORD);
 export const CreditStateKey = defineSearchAttributeKey('CreditState', SearchAttributeType.KEYWORD);
-export const StoreKey = defineSearchAttributeKey('Store', SearchAttributeType.KEYWORD);
-
-export const searchAttributeNames = ['UserId', 'JobType', 'JobStatus', 'CreditState', 'Store'] as const;

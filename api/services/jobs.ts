@@ -35,6 +35,7 @@ export async function createJob(em: EntityManager, deps: JobServiceDeps, userId:
   const existing = request.idempotencyKey ? await queries.findOwn(userId, jobId) : null;
   if (existing) return { job: existing, created: false };
 
+  // A soft limit: simultaneous requests can each pass the count; the per-user submission rate limit bounds that.
   if ((await queries.countInFlight(userId)) >= deps.maxJobsInFlight) {
     throw new AppError(429, ErrorCode.JOBS_IN_FLIGHT_LIMIT, `At most ${deps.maxJobsInFlight} jobs may run at once; wait for one to finish.`, undefined, {
       'Retry-After': '5',
