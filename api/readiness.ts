@@ -20,8 +20,11 @@ export interface ReadinessDeps {
  */
 export function readinessChecks(deps: ReadinessDeps): ReadinessCheck[] {
   return [
-    { name: 'database', check: () => deps.orm.em.getConnection().execute('select 1') },
-    { name: 'temporal', check: () => deps.temporal.workflowService.getSystemInfo({}) },
+    { name: 'database', check: async () => void (await deps.orm.em.getConnection().execute('select 1')) },
+    {
+      name: 'temporal',
+      check: async () => ({ server_version: (await deps.temporal.workflowService.getSystemInfo({})).serverVersion }),
+    },
     { name: 's3', check: () => deps.objectStore.ping() },
     {
       name: 'inference',

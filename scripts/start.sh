@@ -33,7 +33,7 @@ stop_all() {
   [[ $stopping == 1 ]] && return
   stopping=1
   say "stopping…"
-  # TERM lets the API drain requests and the workers finish in-flight tasks.
+  # TERM lets the API drain requests and the workers finish in-flight tasks; the servers go last.
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   bash "$STACK" down
@@ -41,14 +41,13 @@ stop_all() {
 }
 trap stop_all INT TERM EXIT
 
-run() { # name, command...
-  local name=$1; shift
-  ( exec "$@" 2>&1 | sed -u "s/^/[$name] /" ) &
+run() { # name, entry: node itself is the child (its pid is the one signalled), output prefixed with the name
+  node --import tsx "$2" > >(sed -u "s/^/[$1] /") 2>&1 &
   pids+=($!)
 }
-run api npx tsx api/server.ts
-run orchestrator npx tsx workers/orchestrator.ts
-run inference npx tsx workers/inference.ts
+run api api/server.ts
+run orchestrator workers/orchestrator.ts
+run inference workers/inference.ts
 
 api=http://127.0.0.1:$API_PORT
 for _ in $(seq 1 120); do
@@ -63,4 +62,4 @@ say "  OpenAPI / docs   $api/openapi.json  $api/docs"
 say "  Temporal Web UI  ${TEMPORAL_UI_URL:-http://127.0.0.1:8233}"
 say "Ctrl-C stops everything."
 wait -n "${pids[@]}" || true
-say "a process exited; shutting the rest down"
+[[ $stopping == 1 ]] || say "a process exited; shutting the rest down"
