@@ -44,7 +44,8 @@ export const apiEnvSchema = z.object({
   MAX_FILE_SIZE_MB: z.coerce.number().positive().max(100).default(10),
   UPLOAD_URL_TTL_SECONDS: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(3600),
   DEFAULT_CREDITS: z.coerce.number().int().min(0).default(10),
-  JSON_BODY_LIMIT_KB: z.coerce.number().int().min(1).max(10_240).default(64),
+  // Legacy App Store receipts (base64, whole purchase history) reach tens of KiB for long-lived subscribers.
+  JSON_BODY_LIMIT_KB: z.coerce.number().int().min(1).max(10_240).default(256),
   // Per-user budgets (PostgreSQL-backed, so they hold across API instances).
   RATE_LIMIT_API_PER_MINUTE: z.coerce.number().int().min(1).default(300),
   RATE_LIMIT_JOBS_PER_MINUTE: z.coerce.number().int().min(1).default(10),

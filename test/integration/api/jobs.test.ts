@@ -141,6 +141,23 @@ describe('jobs over HTTP, through real Temporal, PostgreSQL and S3', () => {
     for (const response of responses.filter((r) => r.status === 202)) await finished(user.token, response.body.job_id);
   });
 
+  it('answers 429 JOBS_IN_FLIGHT_LIMIT while the user already has the maximum of unfinished jobs', async () => {
+    const limited = await startApi({ MAX_JOBS_IN_FLIGHT: '1', RATE_LIMIT_JOBS_PER_MINUTE: '1000' }, { taskQueues: workers.taskQueues });
+    try {
+      const user = await signUp(limited);
+      const input = await uploadImage(limited, user.token, await gradientPng(640, 640));
+      const first = await limited.request('POST', '/jobs', { token: user.token, body: { job_type: 'upscale', input, parameters: { scale_factor: 4 } } });
+      expect(first.status).toBe(202);
+      const second = await limited.request('POST', '/jobs', { token: user.token, body: { job_type: 'upscale', input } });
+      expect([second.status, second.body.error.code]).toEqual([429, 'JOBS_IN_FLIGHT_LIMIT']);
+      expect(second.headers.get('retry-after')).toMatch(/^\d+$/);
+      expect((await limited.request('GET', '/auth/me', { token: user.token })).body.credits).toBe(8);
+      await limited.request('POST', `/jobs/${first.body.job_id}/cancel`, { token: user.token });
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('returns the same job for the same Idempotency-Key and charges once, even when concurrent', async () => {
     const user = await signUp(api);
     const input = await uploadImage(api, user.token, await gradientPng(16, 16));
