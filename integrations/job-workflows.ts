@@ -1,11 +1,13 @@
 import {
   type Client,
+  ServiceError,
   WithStartWorkflowOperation,
   WorkflowExecutionAlreadyStartedError,
   WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { InsufficientCreditsError } from '../domain/errors.js';
+import { AppError, ErrorCode, InsufficientCreditsError } from '../domain/errors.js';
 import { JobFailure, type ProcessJobInput } from '../domain/jobs.js';
 import { CreditStateKey, JobStatusKey, JobTypeKey, UserIdKey } from '../domain/search-attributes.js';
 import { admitJobUpdate, processJobWorkflow } from '../workflows/process-job.workflow.js';
@@ -43,6 +45,13 @@ export async function startJobWorkflow(client: Client, input: ProcessJobInput, t
     if (cause instanceof ApplicationFailure && cause.type === JobFailure.INSUFFICIENT_CREDITS) {
       const [detail] = cause.details as [{ required: number; balance: number }];
       throw new InsufficientCreditsError(detail.required, detail.balance);
+    }
+    // Temporal unreachable, or admission not confirmed in time (e.g. no orchestrator worker): the client may
+    // retry; with the same Idempotency-Key the retry joins the same job rather than creating another.
+    if (error instanceof ServiceError || error instanceof WorkflowUpdateRPCTimeoutOrCancelledError || cause) {
+      throw new AppError(503, ErrorCode.SERVICE_UNAVAILABLE, 'The job could not be started right now; retry with the same Idempotency-Key.', undefined, {
+        'Retry-After': '5',
+      });
     }
     throw error;
   }

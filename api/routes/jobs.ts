@@ -126,6 +126,7 @@ export function jobRoutes(routes: ApiRoutes, deps: JobRouteDeps): void {
       404: [ErrorCode.NOT_FOUND],
       422: [ErrorCode.UPLOAD_MISSING, ErrorCode.UPLOAD_MISMATCH],
       429: [ErrorCode.JOBS_IN_FLIGHT_LIMIT],
+      503: [ErrorCode.SERVICE_UNAVAILABLE],
     },
     handler: async (ctx) => {
       const body = ctx.state.input.body;

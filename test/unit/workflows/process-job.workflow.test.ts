@@ -36,13 +36,14 @@ afterAll(async () => env?.teardown());
 
 type Calls = string[];
 
-function mockActivities(calls: Calls, inference: () => Promise<void>, options: { shortBalance?: boolean } = {}) {
+function mockActivities(calls: Calls, inference: () => Promise<void>, options: { shortBalance?: boolean; databaseDown?: boolean } = {}) {
   const job: JobActivities = {
     admitJob: async () => {
       calls.push('admitJob');
       if (options.shortBalance) {
         throw ApplicationFailure.create({ type: JobFailure.INSUFFICIENT_CREDITS, message: 'short', details: [{ required: 2, balance: 1 }], nonRetryable: true });
       }
+      if (options.databaseDown) throw ApplicationFailure.create({ type: 'ConnectionRefused', message: 'database down', nonRetryable: true });
       return { created: true, balance: 7 };
     },
     markJobProcessing: async () => void calls.push('markJobProcessing'),
@@ -150,5 +151,11 @@ describe('processJobWorkflow saga', () => {
     await expect(refused).rejects.toMatchObject({ status: 402, required: 2, balance: 1 });
     expect(calls).toEqual(['admitJob']);
   });
-});
 
+  it('reports an admission that failed for infrastructure reasons as 503, with nothing else run', async () => {
+    const calls: Calls = [];
+    const refused = runJob(mockActivities(calls, async () => undefined, { databaseDown: true }));
+    await expect(refused).rejects.toMatchObject({ status: 503, code: 'SERVICE_UNAVAILABLE' });
+    expect(calls).toEqual(['admitJob']);
+  });
+});
