@@ -7,13 +7,11 @@
  * sweep workflow on the real Temporal server against the local fake stores (same process), and prints the
  * throughput (subscriptions re-checked per second) and the largest history of any run of the sweep.
  */
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
-import pg from 'pg';
-import { createOrm, migrate } from '../db/orm.js';
+import { createOrm } from '../db/orm.js';
 import { loadConfig, orchestratorProcessSchema } from '../domain/config/index.js';
 import { BillingService } from '../integrations/billing/billing-service.js';
 import { createBillingStores } from '../integrations/billing/stores.js';
@@ -22,6 +20,7 @@ import { startFakeStores } from '../test/helpers/billing.js';
 import { seedDueSubscriptions } from '../test/helpers/renewal-fixture.js';
 import type { renewalSweepWorkflow } from '../workflows/renewal-sweep.workflow.js';
 import { createOrchestratorWorker } from '../workers/orchestrator-worker.js';
+import { freshDatabase, stackEnv as readStackEnv } from './lib/harness.js';
 
 const { values } = parseArgs({
   options: {
@@ -35,12 +34,7 @@ const { values } = parseArgs({
 });
 const count = Number(values.subscriptions);
 
-const stackEnv = Object.fromEntries(
-  execFileSync('bash', ['scripts/stack/stack.sh', 'env'], { encoding: 'utf8' })
-    .split('\n')
-    .filter((line) => /^[A-Z][A-Z0-9_]*=/.test(line))
-    .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
-);
+const stackEnv = readStackEnv();
 Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
 const stores = await startFakeStores();
 const config = loadConfig(orchestratorProcessSchema, {
@@ -105,20 +99,4 @@ async function historySizes(workflowId: string, firstRunId: string): Promise<{ r
     runId = history.events?.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId;
   }
   return runs;
-}
-
-async function freshDatabase(serverUrl: string, name: string): Promise<string> {
-  const admin = new URL(serverUrl);
-  admin.pathname = '/postgres';
-  const pgClient = new pg.Client({ connectionString: admin.toString() });
-  await pgClient.connect();
-  await pgClient.query(`drop database if exists ${name} with (force)`);
-  await pgClient.query(`create database ${name}`);
-  await pgClient.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const migrator = await createOrm({ DATABASE_URL: url.toString(), DATABASE_POOL_MAX: 2 });
-  await migrate(migrator);
-  await migrator.close();
-  return url.toString();
 }
