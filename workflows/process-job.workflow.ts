@@ -6,6 +6,7 @@ import {
   isCancellation,
   log,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   TimeoutFailure,
   upsertSearchAttributes,
@@ -45,8 +46,10 @@ const INFERENCE = {
   },
 } as const;
 
-const jobs = proxyActivities<JobActivities>(BOOKKEEPING);
-const admission = proxyActivities<JobActivities>(ADMISSION);
+// Bookkeeping is a few short SQL statements on the orchestrator itself: local activities save the task-queue
+// round trips that would otherwise dominate a job's orchestration overhead.
+const jobs = proxyLocalActivities<JobActivities>(BOOKKEEPING);
+const admission = proxyLocalActivities<JobActivities>(ADMISSION);
 
 /**
  * One job, as a saga: reserve credits → inference on a GPU queue (result written to S3 there) → commit the
