@@ -115,5 +115,6 @@ describe('service processes', () => {
     expect(await orchestrator.stop('SIGTERM')).toBe(0);
     expect(secondInference.output()).toContain('inference worker stopped');
     expect(orchestrator.output()).toContain('orchestrator worker stopped');
-  });
+    // Two partial runs of a large upscale plus Temporal's 30 s heartbeat timeout: more than the default budget.
+  }, 240_000);
 });
