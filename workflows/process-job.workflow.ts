@@ -7,6 +7,7 @@ import {
   log,
   proxyActivities,
   proxyLocalActivities,
+  setCurrentDetails,
   setHandler,
   TimeoutFailure,
   upsertSearchAttributes,
@@ -71,6 +72,7 @@ export async function processJobWorkflow(input: ProcessJobInput): Promise<Proces
     { key: JobStatusKey, value: 'processing' },
     { key: CreditStateKey, value: 'reserved' },
   ]);
+  setCurrentDetails(`${input.creditsCost} credits reserved; inference on \`${input.inferenceTaskQueue}\`.`);
 
   try {
     const key = resultKey(input.userId, input.jobId);
@@ -89,6 +91,7 @@ export async function processJobWorkflow(input: ProcessJobInput): Promise<Proces
         { key: JobStatusKey, value: 'completed' },
         { key: CreditStateKey, value: 'charged' },
       ]);
+      setCurrentDetails(`Completed; ${input.creditsCost} credits charged. Result: \`${key}\`.`);
       return { status: 'completed', resultKey: key };
     }
     throw ApplicationFailure.create({ type: JobFailure.INTERNAL, message: `job ended as ${status} before completion`, nonRetryable: true });
@@ -109,6 +112,7 @@ export async function processJobWorkflow(input: ProcessJobInput): Promise<Proces
       { key: JobStatusKey, value: status },
       { key: CreditStateKey, value: 'refunded' },
     ]);
+    setCurrentDetails(`${status === 'canceled' ? 'Canceled' : `Failed with ${code}`}; credits refunded.`);
     log.warn('job did not complete', { jobId: input.jobId, status, code });
     return { status, errorCode: code };
   }

@@ -89,7 +89,15 @@ async function runJob(activities: ReturnType<typeof mockActivities>, act?: (jobI
       await act?.(input.jobId);
       const result = await handle.result();
       const { typedSearchAttributes } = await handle.describe();
-      return { admission, result, jobStatus: typedSearchAttributes.get(JobStatusKey), creditState: typedSearchAttributes.get(CreditStateKey) };
+      // What the Web UI shows as the workflow's current details.
+      const { currentDetails } = await handle.query<{ currentDetails?: string }>('__temporal_workflow_metadata');
+      return {
+        admission,
+        result,
+        jobStatus: typedSearchAttributes.get(JobStatusKey),
+        creditState: typedSearchAttributes.get(CreditStateKey),
+        details: currentDetails,
+      };
     }),
   );
 }
@@ -102,6 +110,7 @@ describe('processJobWorkflow saga', () => {
     expect(outcome.result).toMatchObject({ status: 'completed' });
     expect(calls).toEqual(['admitJob', 'runInference', 'completeJob']);
     expect([outcome.jobStatus, outcome.creditState]).toEqual(['completed', 'charged']);
+    expect(outcome.details).toMatch(/^Completed; 1 credits charged\. Result: `results\//);
   });
 
   it('refunds once and records the business failure code when inference fails for good', async () => {
@@ -112,6 +121,7 @@ describe('processJobWorkflow saga', () => {
     expect(outcome.result).toEqual({ status: 'failed', errorCode: JobFailure.NO_FACE_FOUND });
     expect(calls).toEqual(['admitJob', 'runInference', 'refundJob', `finish:failed:${JobFailure.NO_FACE_FOUND}`]);
     expect([outcome.jobStatus, outcome.creditState]).toEqual(['failed', 'refunded']);
+    expect(outcome.details).toBe(`Failed with ${JobFailure.NO_FACE_FOUND}; credits refunded.`);
   });
 
   it('retries infrastructure failures a bounded number of times, then fails with INFERENCE_FAILED and refunds', async () => {
