@@ -3,6 +3,7 @@ import type { Client } from '@temporalio/client';
 import Koa from 'koa';
 import type { ApiConfig } from '../domain/config/index.js';
 import type { TaskQueues } from '../domain/task-queues.js';
+import type { JobChangeFeed } from '../integrations/job-change-feed.js';
 import type { Logger } from '../integrations/logger.js';
 import type { ObjectStore } from '../integrations/object-store.js';
 import { requireUser } from './middleware/auth.js';
@@ -30,6 +31,8 @@ export interface AppDeps {
   /** Starts and cancels job workflows (one connection per process). */
   temporal: Client;
   taskQueues: TaskQueues;
+  /** Wakes live job streams when a job row changes. */
+  jobChanges: JobChangeFeed;
 }
 
 /** Builds the Koa app from its dependencies; does no I/O itself (server.ts wires and listens). */

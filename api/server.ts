@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import pg from 'pg';
 import { createOrm } from '../db/orm.js';
 import { apiProcessSchema, loadConfig } from '../domain/config/index.js';
+import { JobChangeFeed } from '../integrations/job-change-feed.js';
 import { createLogger } from '../integrations/logger.js';
 import { taskQueuesFrom } from '../domain/task-queues.js';
 import { createObjectStore } from '../integrations/object-store.js';
@@ -19,6 +20,7 @@ const objectStore = createObjectStore(config);
 // A small pool of its own: rate-limit checks stay fast when the ORM's pool is busy.
 const rateLimitPool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 5 });
 const rateLimiters = createRateLimiters(rateLimitPool, config);
+const jobChanges = await JobChangeFeed.start(config.DATABASE_URL, logger);
 
 const app = createApp({
   config,
@@ -35,6 +37,7 @@ const app = createApp({
   }),
   temporal,
   taskQueues: taskQueuesFrom(config),
+  jobChanges,
 });
 const server = app.listen(config.API_PORT, config.API_HOST);
 await once(server, 'listening');
@@ -48,7 +51,7 @@ async function shutdown(signal: string): Promise<void> {
   server.close();
   server.closeIdleConnections();
   await once(server, 'close');
-  await Promise.allSettled([orm.close(), rateLimitPool.end(), temporal.connection.close()]);
+  await Promise.allSettled([orm.close(), rateLimitPool.end(), temporal.connection.close(), jobChanges.close()]);
   logger.info('api stopped');
 }
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void shutdown(signal));

@@ -2,6 +2,7 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261126000000_initial } from './Migration20261126000000_initial.js';
 import { Migration20261127100000_auth } from './Migration20261127100000_auth.js';
 import { Migration20261201000000_billing } from './Migration20261201000000_billing.js';
+import { Migration20261202000000_job_change_notify } from './Migration20261202000000_job_change_notify.js';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed from disk) so they load the same way under tsx,
@@ -11,4 +12,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261126000000_initial', class: Migration20261126000000_initial },
   { name: 'Migration20261127100000_auth', class: Migration20261127100000_auth },
   { name: 'Migration20261201000000_billing', class: Migration20261201000000_billing },
+  { name: 'Migration20261202000000_job_change_notify', class: Migration20261202000000_job_change_notify },
 ];

@@ -8,6 +8,7 @@ import type { ApiConfig } from '../../domain/config/index.js';
 import { AppError, ErrorCode } from '../../domain/errors.js';
 import { estimatedSeconds, jobStatuses, terminalJobStatuses } from '../../domain/jobs.js';
 import type { TaskQueues } from '../../domain/task-queues.js';
+import type { JobChangeFeed } from '../../integrations/job-change-feed.js';
 import type { ObjectStore } from '../../integrations/object-store.js';
 import { limitPerUser, type RateLimiters } from '../middleware/rate-limit.js';
 import type { ApiRoutes } from '../routing.js';
@@ -22,6 +23,7 @@ export interface JobRouteDeps {
   temporal: Client;
   taskQueues: TaskQueues;
   rateLimiters: Pick<RateLimiters, 'jobSubmission'>;
+  jobChanges: JobChangeFeed;
 }
 
 const uploadRef = z.uuid().meta({ description: 'An `upload_id` from POST /uploads/presign.' });
@@ -97,6 +99,8 @@ const jobListSchema = z.object({ jobs: z.array(jobSchema), next_cursor: z.string
 const jobIdParams = z.object({ id: z.string() });
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+/** Longest silence on a job event stream: then it re-reads the job and sends a keepalive. */
+const EVENT_STREAM_QUIET_MS = 15_000;
 
 /** Jobs: create (202, credits reserved), read, list, cancel, and live progress as Server-Sent Events. */
 export function jobRoutes(routes: ApiRoutes, deps: JobRouteDeps): void {
@@ -207,9 +211,10 @@ export function jobRoutes(routes: ApiRoutes, deps: JobRouteDeps): void {
     errors: { 404: [ErrorCode.NOT_FOUND] },
     handler: async (ctx) => {
       const userId = ctx.state.user.id;
-      const first = await findOwnJob(deps.orm.em, userId, ctx.state.input.params.id);
-      const load = () => findOwnJob(deps.orm.em.fork(), userId, first.id);
-      streamEvents(ctx, jobEventStream(first, load, view, (job) => terminalJobStatuses.includes(job.status)));
+      const { id } = await findOwnJob(deps.orm.em, userId, ctx.state.input.params.id);
+      const load = () => findOwnJob(deps.orm.em.fork(), userId, id);
+      const isFinal = (job: Job) => terminalJobStatuses.includes(job.status);
+      streamEvents(ctx, jobEventStream(load, view, isFinal, () => deps.jobChanges.nextChange(id, EVENT_STREAM_QUIET_MS)));
     },
   });
 }

@@ -1,37 +1,29 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-
-/** How often a live stream re-reads the job row (progress writes are throttled to ~2/s anyway). */
-const POLL_INTERVAL_MS = 500;
-/** Comment lines keep proxies from closing a quiet stream. */
-const KEEPALIVE_MS = 15_000;
-
 export type ServerSentEvent = { event: string; data: unknown } | { comment: string };
 
 /**
  * The job as a sequence of `job` events: the current state, then every change, ending after a final state.
- * Reads the read model (PostgreSQL), never Temporal.
+ * Reads the read model (PostgreSQL), never Temporal. `waitForChange` resolves at the job's next change or after a
+ * quiet interval; each wait is armed before the row is read, so no change between the two is missed. A quiet
+ * interval yields a keepalive comment, which keeps proxies from closing the stream.
  */
-export async function* jobEventStream<J extends { progress: number; status: string; stage?: string | null }, V>(
-  first: J,
+export async function* jobEventStream<J extends { progress: number; status: string; stage?: string | null }>(
   load: () => Promise<J>,
-  view: (job: J) => Promise<V>,
+  view: (job: J) => Promise<unknown>,
   isFinal: (job: J) => boolean,
+  waitForChange: () => Promise<void>,
 ): AsyncGenerator<ServerSentEvent> {
-  let job = first;
   let seen = '';
-  let quietSince = Date.now();
   for (;;) {
+    const changed = waitForChange();
+    const job = await load();
     const signature = `${job.status}|${job.progress}|${job.stage ?? ''}`;
     if (signature !== seen) {
       seen = signature;
-      quietSince = Date.now();
       yield { event: 'job', data: await view(job) };
-    } else if (Date.now() - quietSince > KEEPALIVE_MS) {
-      quietSince = Date.now();
+    } else {
       yield { comment: 'keepalive' };
     }
     if (isFinal(job)) return;
-    await sleep(POLL_INTERVAL_MS);
-    job = await load();
+    await changed;
   }
 }

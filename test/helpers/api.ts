@@ -7,6 +7,7 @@ import { createRateLimiters } from '../../api/middleware/rate-limit.js';
 import { readinessChecks } from '../../api/readiness.js';
 import { createOrm } from '../../db/orm.js';
 import { apiProcessSchema, type ApiConfig } from '../../domain/config/index.js';
+import { JobChangeFeed } from '../../integrations/job-change-feed.js';
 import { createLogger } from '../../integrations/logger.js';
 import { taskQueuesFrom, type TaskQueues } from '../../domain/task-queues.js';
 import { createObjectStore, type ObjectStore } from '../../integrations/object-store.js';
@@ -48,9 +49,11 @@ export async function startApi(
   const pool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 5 });
   const objectStore = options.objectStore ?? createObjectStore(config);
   const temporal = await connectTemporalClient(config);
+  const logger = createLogger({ level: options.logDestination ? 'info' : config.LOG_LEVEL, name: 'api-test' }, options.logDestination);
+  const jobChanges = await JobChangeFeed.start(config.DATABASE_URL, logger);
   const deps: AppDeps = {
     config,
-    logger: createLogger({ level: options.logDestination ? 'info' : config.LOG_LEVEL, name: 'api-test' }, options.logDestination),
+    logger,
     orm,
     objectStore,
     rateLimiters: createRateLimiters(pool, config),
@@ -63,6 +66,7 @@ export async function startApi(
     }),
     temporal,
     taskQueues: options.taskQueues ?? taskQueuesFrom(config),
+    jobChanges,
   };
   const app = createApp(deps);
   const server = app.listen(0, '127.0.0.1');
@@ -96,7 +100,7 @@ export async function startApi(
     async close() {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
-      await Promise.all([orm.close(), pool.end(), temporal.connection.close()]);
+      await Promise.all([orm.close(), pool.end(), temporal.connection.close(), jobChanges.close()]);
     },
   };
 }
