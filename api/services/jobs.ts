@@ -7,7 +7,7 @@ import { creditsCost, type JobParams, type JobType, type ProcessJobInput, termin
 import type { TaskQueues } from '../../domain/task-queues.js';
 import { cancelJobWorkflow, startJobWorkflow } from '../../integrations/job-workflows.js';
 import type { ObjectStore } from '../../integrations/object-store.js';
-import { jobIdFor } from './job-ids.js';
+import { isUuid, jobIdFor } from './ids.js';
 import { verifyUpload } from './uploads.js';
 
 export interface JobServiceDeps {
@@ -64,7 +64,7 @@ export async function createJob(em: EntityManager, deps: JobServiceDeps, userId:
 
 /** The caller's job, or 404 (someone else's job is indistinguishable from a missing one). */
 export async function findOwnJob(em: EntityManager, userId: string, jobId: string): Promise<Job> {
-  const job = UUID.test(jobId) ? await new JobQueries(em).findOwn(userId, jobId) : null;
+  const job = isUuid(jobId) ? await new JobQueries(em).findOwn(userId, jobId) : null;
   if (!job) throw new AppError(404, ErrorCode.NOT_FOUND, 'No such job.');
   return job;
 }
@@ -83,5 +83,3 @@ export async function cancelJob(em: EntityManager, temporal: Client, userId: str
   await Promise.race([settled, new Promise((resolve) => setTimeout(resolve, waitSeconds * 1000).unref())]);
   return findOwnJob(em, userId, jobId);
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Upload } from '../../db/entities/index.js';
 import { AppError, ErrorCode } from '../../domain/errors.js';
 import type { ObjectStore, PresignedUpload } from '../../integrations/object-store.js';
+import { isUuid } from './ids.js';
 
 /** The image types the pipelines decode. */
 export const UPLOAD_CONTENT_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const;
@@ -54,7 +55,7 @@ export async function createUpload(
 
 /** The caller's upload, or 404 NOT_FOUND (also for someone else's: existence is not revealed). */
 export async function findOwnUpload(em: EntityManager, userId: string, uploadId: string): Promise<Upload> {
-  const upload = UUID.test(uploadId) ? await em.findOne(Upload, { id: uploadId, userId }) : null;
+  const upload = isUuid(uploadId) ? await em.findOne(Upload, { id: uploadId, userId }) : null;
   if (!upload) throw new AppError(404, ErrorCode.NOT_FOUND, 'No such upload.');
   return upload;
 }
@@ -86,5 +87,3 @@ export async function verifyUpload(
   await em.flush();
   return upload;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

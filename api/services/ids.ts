@@ -15,3 +15,10 @@ export function jobIdFor(userId: string, idempotencyKey: string | undefined): st
   const hex = hash.subarray(0, 16).toString('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Ids in paths are looked up only when well-formed; anything else is simply not found. */
+export function isUuid(value: string): boolean {
+  return UUID.test(value);
+}
