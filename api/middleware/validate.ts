@@ -49,8 +49,13 @@ export function validate<S extends RequestSchemas>(schemas: S): Middleware<AppSt
       query: parse('query', schemas.query, ctx.query),
       params: parse('params', schemas.params, routeParams),
     };
-    if (issues.length) throw new AppError(400, ErrorCode.VALIDATION_FAILED, 'The request is not valid.', { issues });
+    if (issues.length) throw invalidRequest(issues);
     ctx.state.input = input as ValidatedInput<S>;
     await next();
   };
+}
+
+/** 400 VALIDATION_FAILED listing every issue: also for checks a schema cannot express. */
+export function invalidRequest(issues: ValidationIssue[], message = 'The request is not valid.'): AppError {
+  return new AppError(400, ErrorCode.VALIDATION_FAILED, message, { issues });
 }

@@ -11,6 +11,7 @@ import type { TaskQueues } from '../../domain/task-queues.js';
 import type { JobChangeFeed } from '../../integrations/job-change-feed.js';
 import type { ObjectStore } from '../../integrations/object-store.js';
 import { limitPerUser, type RateLimiters } from '../middleware/rate-limit.js';
+import { invalidRequest } from '../middleware/validate.js';
 import type { ApiRoutes } from '../routing.js';
 import type { AppState } from '../state.js';
 import { cancelJob, createJob, findOwnJob } from '../services/jobs.js';
@@ -239,7 +240,7 @@ async function jobView(job: Job, objectStore: ObjectStore, resultUrlTtl: number)
 /** The upload a job names: by id, or by a URL that must point at one of the caller's own uploads. */
 function uploadIdOf(userId: string, field: 'input' | 'target', id: string | undefined, url: string | undefined): string {
   if (id) return id;
-  if (!url) throw new AppError(400, ErrorCode.VALIDATION_FAILED, `\`${field}\` (an upload id) is required.`, { issues: [{ location: 'body', path: field, message: 'Required' }] });
+  if (!url) throw invalidRequest([{ location: 'body', path: field, message: 'Required' }], `\`${field}\` (an upload id) is required.`);
   const match = /(?:^|\/)uploads\/([0-9a-f-]{36})\/([0-9a-f-]{36})(?:$|[?#])/i.exec(url);
   // Anything that is not one of the caller's own upload keys is treated like an unknown upload.
   if (!match || match[1]!.toLowerCase() !== userId.toLowerCase()) throw new AppError(404, ErrorCode.NOT_FOUND, 'No such upload.');
@@ -260,7 +261,7 @@ function encodeCursor(job: Job): string {
 function decodeCursor(cursor: string): { createdAt: Date; id: string } {
   const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
   const createdAt = new Date(at ?? '');
-  if (!id || Number.isNaN(createdAt.getTime())) throw new AppError(400, ErrorCode.VALIDATION_FAILED, 'Invalid cursor.', { issues: [{ location: 'query', path: 'cursor', message: 'Invalid cursor' }] });
+  if (!id || Number.isNaN(createdAt.getTime())) throw invalidRequest([{ location: 'query', path: 'cursor', message: 'Invalid cursor' }], 'Invalid cursor.');
   return { createdAt, id };
 }
 
