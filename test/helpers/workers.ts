@@ -11,11 +11,15 @@ import { ensureModels } from '../../scripts/models/fetch.js';
 import { createInferenceWorker } from '../../workers/inference-worker.js';
 import { createOrchestratorWorker } from '../../workers/orchestrator-worker.js';
 
-/** Models for integration tests: the production fetch (cached under ~/.cache/oneshot), a private MODEL_DIR. */
-export async function testInferenceEngine(): Promise<InferenceEngine> {
+/** Models for integration tests: the production fetch (cached under ~/.cache/oneshot) into a private MODEL_DIR. */
+export async function integrationModelDir(): Promise<string> {
   const modelDir = path.join(os.tmpdir(), 'oneshot-integration-models');
   await ensureModels({ modelDir });
-  return createInferenceEngine(inferenceEnvSchema.parse({ MODEL_DIR: modelDir, UPSCALE_TILE_SIZE: '64' }));
+  return modelDir;
+}
+
+export async function testInferenceEngine(): Promise<InferenceEngine> {
+  return createInferenceEngine(inferenceEnvSchema.parse({ MODEL_DIR: await integrationModelDir(), UPSCALE_TILE_SIZE: '64' }));
 }
 
 let runtimeInstalled = false;

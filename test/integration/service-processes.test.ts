@@ -1,6 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import os from 'node:os';
-import path from 'node:path';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -9,13 +7,13 @@ import { orchestratorProcessSchema } from '../../domain/config/index.js';
 import { creditsCost, type ProcessJobInput } from '../../domain/jobs.js';
 import { createObjectStore, type ObjectStore } from '../../integrations/object-store.js';
 import { startJobWorkflow } from '../../integrations/job-workflows.js';
-import { ensureModels } from '../../scripts/models/fetch.js';
 import { smokeWorkflow } from '../../workflows/smoke.workflow.js';
 import type { processJobWorkflow } from '../../workflows/process-job.workflow.js';
 import { createUser, expectLedgerConsistent } from '../helpers/db.js';
 import { testConfig, testEnv } from '../helpers/env.js';
 import { startServiceProcess, type ServiceProcess } from '../helpers/processes.js';
 import { gradientPng, storedUpload } from '../helpers/uploads.js';
+import { integrationModelDir } from '../helpers/workers.js';
 
 // The API and worker mains as separate processes, as deployed: they start from the environment alone, the
 // workers register on their queues and survive the loss of an inference worker mid-job, and all drain on SIGTERM.
@@ -35,8 +33,7 @@ function start(entry: 'workers/orchestrator.ts' | 'workers/inference.ts' | 'api/
 }
 
 beforeAll(async () => {
-  const modelDir = path.join(os.tmpdir(), 'oneshot-integration-models');
-  await ensureModels({ modelDir });
+  const modelDir = await integrationModelDir();
   env = {
     ...process.env,
     ...testEnv({

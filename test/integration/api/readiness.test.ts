@@ -1,10 +1,8 @@
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createObjectStore } from '../../../integrations/object-store.js';
-import { ensureModels } from '../../../scripts/models/fetch.js';
 import { startApi, type TestApi } from '../../helpers/api.js';
 import { testConfig } from '../../helpers/env.js';
+import { integrationModelDir } from '../../helpers/workers.js';
 import { apiProcessSchema } from '../../../domain/config/index.js';
 
 describe('GET /readyz against the real stack', () => {
@@ -12,8 +10,7 @@ describe('GET /readyz against the real stack', () => {
   let broken: TestApi;
 
   beforeAll(async () => {
-    const modelDir = path.join(os.tmpdir(), 'oneshot-integration-models');
-    await ensureModels({ modelDir });
+    const modelDir = await integrationModelDir();
     api = await startApi({ MODEL_DIR: modelDir });
     // Same app, but its S3 endpoint is a port nobody listens on.
     const unreachable = testConfig(apiProcessSchema, { S3_ENDPOINT: 'http://127.0.0.1:9' });
