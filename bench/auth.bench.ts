@@ -11,7 +11,8 @@ import { parseArgs } from 'node:util';
 import argon2 from 'argon2';
 import { z } from 'zod';
 import { PASSWORD_HASH_OPTIONS } from '../api/services/passwords.js';
-import { freshDatabase, loadTest as autocannon, median, quantile, stackEnv, startMain, waitForHealth } from './lib/harness.js';
+import { createMigratedDatabase, readStackEnv } from '../scripts/stack/local-stack.js';
+import { loadTest as autocannon, median, quantile, startMain, waitForHealth } from './lib/harness.js';
 
 const { values } = parseArgs({
   options: {
@@ -23,8 +24,8 @@ const { values } = parseArgs({
 const PORT = 3917;
 const base = `http://127.0.0.1:${PORT}`;
 
-const stack = stackEnv();
-const databaseUrl = await freshDatabase(z.string().parse(stack.DATABASE_URL), 'oneshot_bench');
+const stack = readStackEnv();
+const databaseUrl = await createMigratedDatabase(z.string().parse(stack.DATABASE_URL), 'oneshot_bench');
 
 const server = startMain('api/server.ts', {
   ...stack,

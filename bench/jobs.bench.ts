@@ -18,7 +18,8 @@ import { inferenceEnvSchema } from '../domain/config/inference.js';
 import { createInferenceEngine } from '../inference/index.js';
 import { ensureModels } from '../scripts/models/fetch.js';
 import { gradientPng } from '../test/helpers/uploads.js';
-import { freshDatabase, loadTest, median, quantile, stackEnv, startMain, waitForHealth } from './lib/harness.js';
+import { createMigratedDatabase, readStackEnv } from '../scripts/stack/local-stack.js';
+import { loadTest, median, quantile, startMain, waitForHealth } from './lib/harness.js';
 
 const { values } = parseArgs({
   options: {
@@ -36,11 +37,11 @@ await ensureModels({ modelDir });
 const image = await gradientPng(32, 32);
 const pipelineMs = await pureInferenceMs(image);
 
-const stack = stackEnv();
+const stack = readStackEnv();
 const suffix = randomUUID().slice(0, 8);
 const env = {
   ...stack,
-  DATABASE_URL: await freshDatabase(z.string().parse(stack.DATABASE_URL), 'oneshot_bench_jobs'),
+  DATABASE_URL: await createMigratedDatabase(z.string().parse(stack.DATABASE_URL), 'oneshot_bench_jobs'),
   JWT_SECRET: randomBytes(32).toString('hex'),
   API_PORT: String(PORT),
   LOG_LEVEL: 'warn',

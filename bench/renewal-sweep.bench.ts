@@ -20,7 +20,7 @@ import { startFakeStores } from '../test/helpers/billing.js';
 import { seedDueSubscriptions } from '../test/helpers/renewal-fixture.js';
 import type { renewalSweepWorkflow } from '../workflows/renewal-sweep.workflow.js';
 import { createOrchestratorWorker } from '../workers/orchestrator-worker.js';
-import { freshDatabase, stackEnv as readStackEnv } from './lib/harness.js';
+import { createMigratedDatabase, readStackEnv } from '../scripts/stack/local-stack.js';
 
 const { values } = parseArgs({
   options: {
@@ -40,7 +40,7 @@ const stores = await startFakeStores();
 const config = loadConfig(orchestratorProcessSchema, {
   ...stackEnv,
   ...stores.env,
-  DATABASE_URL: await freshDatabase(stackEnv.DATABASE_URL!, 'oneshot_bench_billing'),
+  DATABASE_URL: await createMigratedDatabase(stackEnv.DATABASE_URL!, 'oneshot_bench_billing'),
   DATABASE_POOL_MAX: '20',
   LOG_LEVEL: 'error',
 });

@@ -1,41 +1,12 @@
 /**
- * Shared benchmark plumbing: the local stack's environment, a fresh migrated database, the project's mains as
- * child processes, autocannon runs, and percentiles. Benchmarks print figures; they are not tests.
+ * Shared benchmark plumbing: the project's mains as child processes, autocannon runs, and percentiles (the local
+ * stack's environment and databases come from scripts/stack/local-stack.ts). Benchmarks print figures; they are not tests.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import pg from 'pg';
 import { z } from 'zod';
-import { createOrm, migrate } from '../../db/orm.js';
-
-/** The running local stack's variables (scripts/stack/stack.sh up must have run). */
-export function stackEnv(): Record<string, string> {
-  return Object.fromEntries(
-    execFileSync('bash', ['scripts/stack/stack.sh', 'env'], { encoding: 'utf8' })
-      .split('\n')
-      .filter((line) => /^[A-Z][A-Z0-9_]*=/.test(line))
-      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1).replace(/^'(.*)'$/, '$1')]),
-  );
-}
-
-/** Drops and recreates `name` on the stack's server, migrated; returns its URL. */
-export async function freshDatabase(serverUrl: string, name: string): Promise<string> {
-  const admin = new URL(serverUrl);
-  admin.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: admin.toString() });
-  await client.connect();
-  await client.query(`drop database if exists ${client.escapeIdentifier(name)} with (force)`);
-  await client.query(`create database ${client.escapeIdentifier(name)}`);
-  await client.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const orm = await createOrm({ DATABASE_URL: url.toString(), DATABASE_POOL_MAX: 2 });
-  await migrate(orm);
-  await orm.close();
-  return url.toString();
-}
 
 /** One of the project's mains (`api/server.ts`, `workers/…`) as its own process; its logs go to `.local/bench-logs/`. */
 export function startMain(entry: string, env: NodeJS.ProcessEnv): ChildProcess {
