@@ -33,8 +33,13 @@ export function createOrm(config: DatabaseConfig): Promise<MikroORM> {
   return MikroORM.init(ormOptions(config));
 }
 
-/** Applies pending migrations; returns the names applied. */
-export async function migrate(orm: MikroORM): Promise<string[]> {
-  const applied = await orm.getMigrator().up();
-  return applied.map((migration) => migration.name);
+/** Applies pending migrations to the database at `databaseUrl`; returns the names applied. */
+export async function migrateDatabase(databaseUrl: string): Promise<string[]> {
+  const orm = await createOrm({ DATABASE_URL: databaseUrl, DATABASE_POOL_MAX: 2 });
+  try {
+    const applied = await orm.getMigrator().up();
+    return applied.map((migration) => migration.name);
+  } finally {
+    await orm.close();
+  }
 }

@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { createOrm, migrate } from '../../db/orm.js';
+import { migrateDatabase } from '../../db/orm.js';
 
 export const stackScript = fileURLToPath(new URL('./stack.sh', import.meta.url));
 
@@ -32,15 +32,6 @@ export async function withAdminClient<T>(serverUrl: string, use: (client: pg.Cli
     return await use(client);
   } finally {
     await client.end();
-  }
-}
-
-export async function migrateDatabase(databaseUrl: string): Promise<void> {
-  const orm = await createOrm({ DATABASE_URL: databaseUrl, DATABASE_POOL_MAX: 2 });
-  try {
-    await migrate(orm);
-  } finally {
-    await orm.close();
   }
 }
 

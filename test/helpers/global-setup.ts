@@ -1,12 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import type { TestProject } from 'vitest/node';
-import {
-  createMigratedDatabase,
-  migrateDatabase,
-  readStackEnv,
-  stackScript,
-  withAdminClient,
-} from '../../scripts/stack/local-stack.js';
+import { migrateDatabase } from '../../db/orm.js';
+import { createMigratedDatabase, readStackEnv, stackScript, withAdminClient } from '../../scripts/stack/local-stack.js';
 
 // One database per test run, so concurrent runs on one machine never drop each other's data.
 const TEST_DATABASE_PREFIX = 'oneshot_test_';
