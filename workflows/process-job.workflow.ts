@@ -123,11 +123,10 @@ async function admitOnce(input: ProcessJobInput): Promise<Admission> {
     const { balance } = await admission.admitJob(input);
     return { jobId: input.jobId, balance };
   } catch (error) {
-    const cause = error instanceof ActivityFailure ? error.cause : error;
     throw ApplicationFailure.create({
       type: failureCode(error),
       message: failureMessage(error),
-      details: cause instanceof ApplicationFailure ? (cause.details ?? undefined) : undefined,
+      details: businessFailure(error)?.details ?? undefined,
       nonRetryable: true,
     });
   }
@@ -135,19 +134,24 @@ async function admitOnce(input: ProcessJobInput): Promise<Admission> {
 
 const knownFailures = new Set<string>(Object.values(JobFailure));
 
+/** The business failure (one of JobFailure) behind an error, whether raised directly or by an activity. */
+function businessFailure(error: unknown): ApplicationFailure | undefined {
+  const cause = error instanceof ActivityFailure ? error.cause : error;
+  return cause instanceof ApplicationFailure && cause.type && knownFailures.has(cause.type) ? cause : undefined;
+}
+
 /** The stable code for a failure: a business failure's own type, else what kind of step gave up. */
 function failureCode(error: unknown): JobFailure {
-  const cause = error instanceof ActivityFailure ? error.cause : error;
-  if (cause instanceof ApplicationFailure && cause.type && knownFailures.has(cause.type)) return cause.type as JobFailure;
-  if (error instanceof ActivityFailure && error.activityType === 'runInference') return JobFailure.INFERENCE_FAILED;
-  if (cause instanceof TimeoutFailure) return JobFailure.INFERENCE_FAILED;
+  const business = businessFailure(error);
+  if (business) return business.type as JobFailure;
+  if (error instanceof ActivityFailure && (error.activityType === 'runInference' || error.cause instanceof TimeoutFailure)) {
+    return JobFailure.INFERENCE_FAILED;
+  }
   return JobFailure.INTERNAL;
 }
 
 /** A message safe to show the user: business failures explain themselves, infrastructure ones stay generic. */
 function failureMessage(error: unknown): string {
   if (isCancellation(error)) return 'The job was canceled.';
-  const cause = error instanceof ActivityFailure ? error.cause : error;
-  if (cause instanceof ApplicationFailure && cause.type && knownFailures.has(cause.type)) return cause.message;
-  return 'Processing failed after several attempts; no credits were charged.';
+  return businessFailure(error)?.message ?? 'Processing failed after several attempts; no credits were charged.';
 }
