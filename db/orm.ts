@@ -8,7 +8,7 @@ export interface DatabaseConfig {
   DATABASE_POOL_MAX: number;
 }
 
-export function ormOptions(config: DatabaseConfig): Options {
+function ormOptions(config: DatabaseConfig): Options {
   return {
     driver: PostgreSqlDriver,
     clientUrl: config.DATABASE_URL,

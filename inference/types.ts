@@ -58,7 +58,7 @@ export interface InferenceEngine {
   close(): Promise<void>;
 }
 
-/** The inference section of the process config; the whole parsed Config satisfies it. */
+/** The inference section of the process config; the inference worker's parsed config satisfies it. */
 export type InferenceConfig = InferenceEnv;
 
 export interface InferenceLogger {

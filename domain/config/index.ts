@@ -21,8 +21,6 @@ export const envSchema = apiProcessSchema.extend(orchestratorProcessSchema.shape
 
 export type ApiConfig = z.infer<typeof apiProcessSchema>;
 export type OrchestratorConfig = z.infer<typeof orchestratorProcessSchema>;
-export type InferenceProcessConfig = z.infer<typeof inferenceProcessSchema>;
-export type Config = z.infer<typeof envSchema>;
 
 export class ConfigError extends Error {
   constructor(readonly issues: string[]) {
