@@ -35,9 +35,28 @@ const restorer = {
   outputs: { image: image(['output'], 512) },
 } satisfies ModelSpec;
 
+export const SCRFD_STRIDES = [8, 16, 32] as const;
+export const SCRFD_SIZE = 640;
+type ScrfdHead = `${'score' | 'bbox' | 'kps'}_${(typeof SCRFD_STRIDES)[number]}`;
+
+/** SCRFD's per-stride heads, two anchors per cell: scores [1, n, 1], box distances [1, n, 4], keypoint offsets [1, n, 10]. */
+const scrfdHeads = {} as Record<ScrfdHead, TensorSpec>;
+for (const stride of SCRFD_STRIDES) {
+  const anchors = 2 * (SCRFD_SIZE / stride) ** 2;
+  for (const [head, width] of [['score', 1], ['bbox', 4], ['kps', 10]] as const) {
+    scrfdHeads[`${head}_${stride}`] = { names: [`${head}_${stride}`], type: 'float32', shape: [1, anchors, width] };
+  }
+}
+
 export const MODEL_SPECS = {
+  /** ESRGAN-slim, native ×2 and ×4. */
   upscale_x2: upscaler,
   upscale_x4: upscaler,
+  /** Real-ESRGAN RRDBNet (quality) and SRVGG (fast), native ×4. */
+  realesrgan_x4plus: upscaler,
+  realesrgan_x4fast: upscaler,
+  /** SCRFD-2.5G-KPS: letterboxed 640² RGB (x − 127.5) / 128 → per-anchor scores, boxes and five keypoints. */
+  scrfd: { inputs: { image: image(['input.1'], SCRFD_SIZE) }, outputs: scrfdHeads },
   /** UltraFace RFB-320: RGB (x − 127) / 128 → per-anchor scores and normalised x1y1x2y2 boxes. */
   face_detector: {
     inputs: { image: image(['input'], [240, 320]) },

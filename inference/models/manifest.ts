@@ -18,9 +18,12 @@ export const manifestEntrySchema = z.object({
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
   inputs: z.array(tensorInfoSchema),
   outputs: z.array(tensorInfoSchema),
+  /** The weights' licence decides use; the package that carried them may have another (packageSpdx). */
   licence: z.object({
     spdx: z.string(),
+    /** false: loaded only when the operator opts in (INFERENCE_ALLOW_NON_COMMERCIAL_MODELS). */
     commercialUse: z.boolean(),
+    packageSpdx: z.string().optional(),
     source: z.string(),
   }),
   /** A generated stand-in with the production signature, not the real weights. */

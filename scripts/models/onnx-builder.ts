@@ -35,6 +35,7 @@ export const int64Initializer = (name: string, values: readonly number[]): onnxP
 type Attribute = onnxProto.onnx.IAttributeProto;
 export const attr = {
   int: (name: string, i: number): Attribute => ({ name, type: AttributeType.INT, i }),
+  float: (name: string, f: number): Attribute => ({ name, type: AttributeType.FLOAT, f }),
   ints: (name: string, ints: readonly number[]): Attribute => ({ name, type: AttributeType.INTS, ints: [...ints] }),
   string: (name: string, s: string): Attribute => ({ name, type: AttributeType.STRING, s: Buffer.from(s) }),
 };

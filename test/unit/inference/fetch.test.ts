@@ -14,7 +14,10 @@ describe('ensureModels', () => {
     const modelDir = await mkdtemp(path.join(os.tmpdir(), 'oneshot-fetch-'));
     const manifest = await ensureModels({ modelDir });
     const byName = Object.fromEntries(manifest.models.map((m) => [m.name, m]));
-    expect(Object.keys(byName).sort()).toEqual(['arcface', 'codeformer', 'face_detector', 'face_landmarker', 'gfpgan', 'inswapper', 'upscale_x2', 'upscale_x4']);
+    expect(Object.keys(byName).sort()).toEqual([
+      'arcface', 'codeformer', 'face_detector', 'face_landmarker', 'gfpgan', 'inswapper',
+      'realesrgan_x4fast', 'realesrgan_x4plus', 'scrfd', 'upscale_x2', 'upscale_x4',
+    ]);
     for (const name of ['gfpgan', 'codeformer', 'inswapper', 'arcface'] as const) {
       expect(byName[name]!.placeholder).toBe(true);
       // The generated file has the production signature: first-choice names, dtypes and shapes.
@@ -28,6 +31,11 @@ describe('ensureModels', () => {
       await session.release();
     }
     expect(byName.upscale_x4).toMatchObject({ placeholder: false, licence: { spdx: 'MIT', commercialUse: true } });
+    // The weights' licence and the carrier package's licence are recorded separately.
+    expect(byName.realesrgan_x4plus!.licence).toMatchObject({ spdx: 'BSD-3-Clause', commercialUse: true, packageSpdx: 'MIT' });
+    expect(byName.realesrgan_x4fast!.licence).toMatchObject({ spdx: 'BSD-3-Clause', commercialUse: true, packageSpdx: 'AGPL-3.0' });
+    expect(byName.scrfd!.licence).toMatchObject({ commercialUse: false, packageSpdx: 'Apache-2.0' });
+    expect(byName.realesrgan_x4fast!.outputs).toEqual([{ name: 'output', type: 'float32', shape: [1, 3, 'H', 'W'] }]);
 
     const before = await stat(path.join(modelDir, 'esrgan_slim_x4.onnx'));
     const started = Date.now();
