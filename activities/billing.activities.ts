@@ -1,9 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { cancellationSignal, heartbeat } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { BillingRecords, type SweepCursor } from '../db/billing.js';
+import { PURCHASE_GONE, type AcknowledgementInput } from '../domain/billing/acknowledgement.js';
 import type { StoreSubscriptionStatus } from '../domain/billing/purchase.js';
 import type { RecheckTiming } from '../domain/billing/status.js';
+import { AppError, ErrorCode } from '../domain/errors.js';
 import type { BillingService } from '../integrations/billing/billing-service.js';
 import type { Logger } from '../integrations/logger.js';
 
@@ -34,9 +37,25 @@ export interface RecheckPageResult {
   next: SweepCursor | null;
 }
 
-/** The renewal sweep's unit of work: one page of due subscriptions, re-checked with the stores. */
+/**
+ * The renewal sweep's unit of work (one page of due subscriptions, re-checked with the stores), and one attempt
+ * at a durable store acknowledgement.
+ */
 export function createBillingActivities(deps: BillingActivitiesDeps) {
   return {
+    /** Throws to be retried; a purchase Google no longer knows is a non-retryable PurchaseGone. */
+    async acknowledgePurchase(input: AcknowledgementInput): Promise<void> {
+      try {
+        await deps.billing.acknowledgeNow(input);
+      } catch (error) {
+        if (error instanceof AppError && error.code === ErrorCode.RECEIPT_INVALID) {
+          throw ApplicationFailure.create({ type: PURCHASE_GONE, message: error.message, nonRetryable: true });
+        }
+        throw error;
+      }
+      deps.logger.info({ transactionId: input.transactionId, userId: input.userId }, 'google purchase acknowledged after retrying');
+    },
+
     async recheckDuePage(input: RecheckPageInput): Promise<RecheckPageResult> {
       const records = new BillingRecords(deps.orm.em.fork(), deps.timing);
       const due = await records.dueSubscriptions(new Date(input.dueBefore), input.after, input.limit);

@@ -2,6 +2,7 @@ import { RequestContext, type MikroORM } from '@mikro-orm/postgresql';
 import type { Client } from '@temporalio/client';
 import Koa from 'koa';
 import type { ApiConfig } from '../domain/config/index.js';
+import type { BillingService } from '../integrations/billing/billing-service.js';
 import type { TaskQueues } from '../domain/task-queues.js';
 import type { JobChangeFeed } from '../integrations/job-change-feed.js';
 import type { Logger } from '../integrations/logger.js';
@@ -33,6 +34,8 @@ export interface AppDeps {
   taskQueues: TaskQueues;
   /** Wakes live job streams when a job row changes. */
   jobChanges: JobChangeFeed;
+  /** Store purchases and notifications (one per process). */
+  billing: BillingService;
 }
 
 /** Builds the Koa app from its dependencies; does no I/O itself (server.ts wires and listens). */
@@ -47,7 +50,8 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   app.use((_ctx, next) => RequestContext.create(deps.orm.em, next));
   const { router } = apiRoutes(deps);
   app.use(router.routes());
-  app.use(router.allowedMethods({ throw: true }));
+  // Sets 405/501 with `Allow`; the error handler renders them.
+  app.use(router.allowedMethods());
   return app;
 }
 

@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import pg from 'pg';
 import { createOrm } from '../db/orm.js';
 import { apiProcessSchema, loadConfig } from '../domain/config/index.js';
+import { createBillingService } from '../integrations/billing/wiring.js';
 import { JobChangeFeed } from '../integrations/job-change-feed.js';
 import { createLogger } from '../integrations/logger.js';
 import { taskQueuesFrom } from '../domain/task-queues.js';
@@ -38,6 +39,7 @@ const app = createApp({
   temporal,
   taskQueues: taskQueuesFrom(config),
   jobChanges,
+  billing: createBillingService(config, { orm, temporal, logger }),
 });
 const server = app.listen(config.API_PORT, config.API_HOST);
 await once(server, 'listening');

@@ -46,7 +46,7 @@ const config = loadConfig(orchestratorProcessSchema, {
 });
 const orm = await createOrm(config);
 const logger = createLogger({ level: config.LOG_LEVEL, name: 'bench' });
-const billing = new BillingService({ orm, stores: createBillingStores(config), catalog: config.BILLING_PRODUCTS, timing: config, logger });
+const billing = new BillingService({ orm, stores: createBillingStores(config), catalog: config.BILLING_PRODUCTS, timing: config, ownershipPolicy: config.PURCHASE_OWNERSHIP_POLICY, logger });
 const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
 const client = new Client({ connection: await Connection.connect({ address: config.TEMPORAL_ADDRESS }), namespace: config.TEMPORAL_NAMESPACE });
 const taskQueue = `bench-billing-${randomUUID().slice(0, 8)}`;
@@ -55,6 +55,8 @@ const worker = await createOrchestratorWorker({
   namespace: config.TEMPORAL_NAMESPACE,
   taskQueue,
   orm,
+  temporal: client,
+  logger,
   billing: { orm, billing, timing: config, concurrency: Number(values.concurrency), ratePerSecond: Number(values.rate), logger },
 });
 const running = worker.run();

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { isEntitled, ledgerReference, type Store, type VerifiedPurchase } from '../domain/billing/purchase.js';
+import { decideCredits } from '../domain/billing/entitlement.js';
+import { decideClaim, type OwnershipPolicy, type PurchaseEvidence } from '../domain/billing/ownership.js';
+import { ledgerReference, type Store, type StoreSubscriptionStatus, type VerifiedPurchase } from '../domain/billing/purchase.js';
 import { nextCheckAt, summarizeSubscriptions, type RecheckTiming, type UserSubscriptionStatus } from '../domain/billing/status.js';
-import type { StoreSubscriptionStatus } from '../domain/billing/purchase.js';
 import { AppError, ErrorCode } from '../domain/errors.js';
 import { Ledger } from './ledger.js';
+import { currentOwner, transactionOwner, transferPurchase } from './purchase-ownership.js';
 
 /** What applying a store purchase did, and where the user's subscription stands afterwards. */
 export interface Entitlement {
@@ -13,7 +15,7 @@ export interface Entitlement {
   creditsAdded: number;
   /** Whether those credits were added just now (false on a replay). */
   newlyGranted: boolean;
-  /** Credits a refund or revocation took back just now. */
+  /** Credits a refund or revocation took back just now (what the balance covered; the rest is owed). */
   creditsClawed: number;
   subscriptionStatus: UserSubscriptionStatus;
   expiresAt: Date | null;
@@ -49,14 +51,18 @@ export class BillingRecords {
   ) {}
 
   /**
-   * The caller presents a verified purchase: binds it to them (409 TRANSACTION_CLAIMED if another account
-   * holds the transaction or its subscription) and grants its credits once.
+   * The caller presents a verified purchase: binds it to them, or refuses with 409 (PURCHASE_ACCOUNT_MISMATCH
+   * when the store says it was made for another account, TRANSACTION_CLAIMED when another account holds it and
+   * may keep it), or moves it to them under the transfer policy; then grants its credits once.
    */
-  claim(userId: string, purchase: VerifiedPurchase, credits: number): Promise<Entitlement> {
+  claim(userId: string, purchase: VerifiedPurchase, credits: number, how: { evidence: PurchaseEvidence; policy: OwnershipPolicy }): Promise<Entitlement> {
     return this.em.transactional(async (em) => {
-      if (purchase.replacesReference) {
-        const previous = await subscriptionOwner(em, purchase.store, purchase.replacesReference);
-        if (previous && previous !== userId) throw claimed();
+      const owner = await currentOwner(em, purchase);
+      const decision = decideClaim({ caller: userId, accountToken: purchase.accountToken, owner, ...how });
+      if (decision.action === 'refuse') throw refused(decision.code);
+      if (decision.action === 'transfer') {
+        await transferPurchase(em, purchase, decision.from, userId);
+        await refreshUser(em, decision.from);
       }
       return this.apply(em, userId, purchase, credits);
     });
@@ -65,10 +71,7 @@ export class BillingRecords {
   /** The store's news about a purchase (notification, sweep) for whichever account owns it; null if none does. */
   update(purchase: VerifiedPurchase, credits: number): Promise<Entitlement | null> {
     return this.em.transactional(async (em) => {
-      const owner =
-        (await transactionOwner(em, purchase.store, purchase.transactionId)) ??
-        (await subscriptionOwner(em, purchase.store, purchase.originalReference)) ??
-        (purchase.replacesReference ? await subscriptionOwner(em, purchase.store, purchase.replacesReference) : null);
+      const owner = await currentOwner(em, purchase);
       return owner ? this.apply(em, owner, purchase, credits) : null;
     });
   }
@@ -131,25 +134,29 @@ export class BillingRecords {
   }
 
   private async apply(em: EntityManager, userId: string, purchase: VerifiedPurchase, credits: number): Promise<Entitlement> {
-    const revoked = await bindTransaction(em, userId, purchase);
+    const revokedBefore = await bindTransaction(em, userId, purchase);
     const subscription = purchase.subscription ? await this.upsertSubscription(em, userId, purchase) : null;
 
     let creditsAdded = 0;
     let newlyGranted = false;
     let creditsClawed = 0;
-    if (purchase.revokedAt) {
+    const decision = decideCredits(purchase, credits, { revokedBefore });
+    if (decision.action === 'claw') {
       creditsClawed = await revoke(em, purchase.store, purchase.transactionId);
-    } else if (!revoked && credits > 0 && (!purchase.subscription || isEntitled(purchase.subscription.status))) {
-      const type = purchase.kind === 'consumable' ? 'purchase' : 'subscription_grant';
+    } else if (decision.action === 'grant') {
       const reference = ledgerReference(purchase.store, purchase.transactionId);
-      const outcome = await new Ledger(em).grant(userId, credits, type, reference, { productId: purchase.productId });
-      creditsAdded = outcome.amount;
-      newlyGranted = outcome.applied;
-      await em.execute(`update store_transactions set credits = ? where store = ? and transaction_id = ?`, [
-        outcome.amount,
-        purchase.store,
-        purchase.transactionId,
-      ]);
+      const grantedTo = await grantee(em, reference);
+      // A transferred purchase's credits stay with the account they were granted to.
+      if (grantedTo === null || grantedTo === userId) {
+        const outcome = await new Ledger(em).grant(userId, decision.amount, decision.type, reference, { productId: purchase.productId });
+        creditsAdded = outcome.amount;
+        newlyGranted = outcome.applied;
+        await em.execute(`update store_transactions set credits = ? where store = ? and transaction_id = ?`, [
+          outcome.amount,
+          purchase.store,
+          purchase.transactionId,
+        ]);
+      }
     }
     const summary = await refreshUser(em, userId);
     return { userId, creditsAdded, newlyGranted, creditsClawed, subscriptionStatus: summary.status, expiresAt: summary.expiresAt, subscription };
@@ -186,7 +193,7 @@ export class BillingRecords {
       `select id, user_id, status, expires_at from subscriptions where store = ? and store_reference = ?`,
       [purchase.store, purchase.originalReference],
     );
-    if (!row || row.user_id !== userId) throw claimed();
+    if (!row || row.user_id !== userId) throw refused(ErrorCode.TRANSACTION_CLAIMED);
     if (purchase.replacesReference) {
       // Upgrade, downgrade or resubscription on Google: the old purchase token is superseded by this one.
       await em.execute(
@@ -210,23 +217,39 @@ async function bindTransaction(em: EntityManager, userId: string, purchase: Veri
     `select user_id, revoked_at from store_transactions where store = ? and transaction_id = ? for update`,
     [purchase.store, purchase.transactionId],
   );
-  if (row?.user_id !== userId) throw claimed();
+  if (row?.user_id !== userId) throw refused(ErrorCode.TRANSACTION_CLAIMED);
   return row.revoked_at !== null;
 }
 
 /**
- * Marks the transaction revoked and takes back what it earned, once. Credits already spent stay spent: the
- * ledger takes at most the current balance (never below zero) and records what it actually took.
+ * Marks the transaction revoked and takes back what it earned from the account it was granted to, once. What
+ * the balance cannot cover now (credits reserved by running jobs) stays owed and is collected from credits
+ * that come back later; credits already spent on finished jobs stay spent.
  */
 async function revoke(em: EntityManager, store: Store, transactionId: string): Promise<number> {
-  const [row] = await em.execute<{ user_id: string; credits: number }[]>(
+  const marked = await em.execute<{ transaction_id: string }[]>(
     `update store_transactions set revoked_at = now() where store = ? and transaction_id = ? and revoked_at is null
-     returning user_id, credits`,
+     returning transaction_id`,
     [store, transactionId],
   );
-  if (!row || row.credits === 0) return 0;
-  const outcome = await new Ledger(em).claw(row.user_id, row.credits, ledgerReference(store, transactionId), { transactionId });
+  if (marked.length === 0) return 0;
+  const reference = ledgerReference(store, transactionId);
+  const [grant] = await em.execute<{ user_id: string; amount: number }[]>(
+    `select user_id, amount from credit_transactions where type in ('purchase', 'subscription_grant') and reference = ?`,
+    [reference],
+  );
+  if (!grant) return 0;
+  const outcome = await new Ledger(em).claw(grant.user_id, grant.amount, reference, { transactionId });
   return -outcome.amount;
+}
+
+/** The account a store transaction's credits were granted to, if they were. */
+async function grantee(em: EntityManager, reference: string): Promise<string | null> {
+  const [row] = await em.execute<{ user_id: string }[]>(
+    `select user_id from credit_transactions where type in ('purchase', 'subscription_grant') and reference = ?`,
+    [reference],
+  );
+  return row?.user_id ?? null;
 }
 
 async function refreshUser(em: EntityManager, userId: string): Promise<{ status: UserSubscriptionStatus; expiresAt: Date | null }> {
@@ -243,22 +266,8 @@ async function refreshUser(em: EntityManager, userId: string): Promise<{ status:
   return summary;
 }
 
-async function transactionOwner(em: EntityManager, store: Store, transactionId: string): Promise<string | null> {
-  const [row] = await em.execute<{ user_id: string }[]>(`select user_id from store_transactions where store = ? and transaction_id = ?`, [
-    store,
-    transactionId,
-  ]);
-  return row?.user_id ?? null;
-}
-
-async function subscriptionOwner(em: EntityManager, store: Store, reference: string): Promise<string | null> {
-  const [row] = await em.execute<{ user_id: string }[]>(`select user_id from subscriptions where store = ? and store_reference = ?`, [
-    store,
-    reference,
-  ]);
-  return row?.user_id ?? null;
-}
-
-function claimed(): AppError {
-  return new AppError(409, ErrorCode.TRANSACTION_CLAIMED, 'This purchase belongs to another account.');
+function refused(code: typeof ErrorCode.PURCHASE_ACCOUNT_MISMATCH | typeof ErrorCode.TRANSACTION_CLAIMED): AppError {
+  return code === ErrorCode.PURCHASE_ACCOUNT_MISMATCH
+    ? new AppError(409, code, 'This purchase was made for another account.')
+    : new AppError(409, code, 'This purchase belongs to another account.');
 }

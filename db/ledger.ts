@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { collectionReference, planClawback, planCollection } from '../domain/billing/clawback.js';
 import { InsufficientCreditsError } from '../domain/errors.js';
 import type { CreditTransactionType } from './entities/credit-transaction.js';
 
@@ -15,6 +16,13 @@ export interface LedgerOutcome {
   /** The entry's amount (signed), new or pre-existing; 0 when nothing was ever recorded. */
   amount: number;
   balance: number;
+  /** Credits this movement paid towards outstanding clawbacks (taken right after it, in the same transaction). */
+  collected?: number;
+}
+
+export interface ClawbackOutcome extends LedgerOutcome {
+  /** What the balance could not cover; collected from credits that come back later. */
+  outstanding: number;
 }
 
 type GrantType = Extract<CreditTransactionType, 'signup_bonus' | 'purchase' | 'subscription_grant' | 'adjustment'>;
@@ -23,13 +31,21 @@ interface EntryRow {
   amount: number;
 }
 
+interface ClawbackRow {
+  reference: string;
+  outstanding: number;
+}
+
 export class Ledger {
   constructor(private readonly em: EntityManager) {}
 
-  /** Adds credits. */
+  /** Adds credits; outstanding clawbacks are paid from them first. */
   async grant(userId: string, amount: number, type: GrantType, reference: string, metadata: object = {}): Promise<LedgerOutcome> {
     assertPositiveInteger(amount);
-    return await this.append(userId, amount, type, reference, metadata);
+    return await this.em.transactional(async (em) => {
+      const outcome = await this.appendIn(em, userId, amount, type, reference, metadata);
+      return outcome.applied ? this.collect(em, userId, outcome, { type, reference }) : outcome;
+    });
   }
 
   /** Takes credits for a job; throws InsufficientCreditsError (and records nothing) when the balance is short. */
@@ -38,7 +54,10 @@ export class Ledger {
     return await this.append(userId, -amount, 'job_reserve', jobId, {});
   }
 
-  /** Gives back exactly what the job's reservation took, once; a no-op when nothing was reserved. */
+  /**
+   * Gives back exactly what the job's reservation took, once; a no-op when nothing was reserved. Outstanding
+   * clawbacks are paid from it first (credits a store refunded while they were reserved do not return).
+   */
   refund(userId: string, jobId: string): Promise<LedgerOutcome> {
     return this.em.transactional(async (em) => {
       const inserted = await em.execute<EntryRow[]>(
@@ -50,26 +69,49 @@ export class Ledger {
         [randomUUID(), jobId, userId],
       );
       const entry = inserted[0];
-      if (entry) return { applied: true, amount: entry.amount, balance: await moveBalance(em, userId, entry.amount) };
+      if (entry) {
+        const refunded = { applied: true, amount: entry.amount, balance: await moveBalance(em, userId, entry.amount) };
+        return this.collect(em, userId, refunded, { type: 'job_refund', reference: jobId });
+      }
       const previous = await findEntry(em, 'job_refund', jobId);
       return { applied: false, amount: previous?.amount ?? 0, balance: await readBalance(em, userId) };
     });
   }
 
   /**
-   * Takes back up to `amount` credits (store refunds, revocations) without letting the balance go negative:
-   * credits already spent on jobs stay spent. Records what was actually taken; nothing when the balance is 0.
+   * Takes back `amount` credits (store refunds, revocations), once per reference, without letting the balance go
+   * negative: what the balance covers is taken now, the rest stays outstanding and is collected from credits
+   * that come back later (job refunds, grants). Credits already spent on finished jobs stay spent.
    */
-  async claw(userId: string, amount: number, reference: string, metadata: object = {}): Promise<LedgerOutcome> {
+  async claw(userId: string, amount: number, reference: string, metadata: object = {}): Promise<ClawbackOutcome> {
     assertPositiveInteger(amount);
     return await this.em.transactional(async (em) => {
       const balance = await readBalance(em, userId, { forUpdate: true });
-      const previous = await findEntry(em, 'revocation', reference);
-      if (previous) return { applied: false, amount: previous.amount, balance };
-      const take = Math.min(balance, amount);
-      if (take === 0) return { applied: false, amount: 0, balance };
-      return this.appendIn(em, userId, -take, 'revocation', reference, { ...metadata, requested: amount });
+      const { take, outstanding } = planClawback(balance, amount);
+      const recorded = await em.execute<ClawbackRow[]>(
+        `insert into clawbacks (reference, user_id, requested, outstanding, settled_at)
+         values (?, ?, ?, ?, case when ? = 0 then now() end)
+         on conflict (reference) do nothing returning reference`,
+        [reference, userId, amount, outstanding, outstanding],
+      );
+      if (recorded.length === 0) {
+        const [previous] = await em.execute<ClawbackRow[]>(`select reference, outstanding from clawbacks where reference = ?`, [reference]);
+        const entry = await findEntry(em, 'revocation', reference);
+        return { applied: false, amount: entry?.amount ?? 0, balance, outstanding: previous?.outstanding ?? 0 };
+      }
+      if (take === 0) return { applied: true, amount: 0, balance, outstanding };
+      const taken = await this.appendIn(em, userId, -take, 'revocation', reference, { ...metadata, requested: amount });
+      return { ...taken, outstanding };
     });
+  }
+
+  /** Credits owed to clawbacks the balance could not cover at the time. */
+  async outstanding(userId: string): Promise<number> {
+    const [row] = await this.em.execute<{ owed: number }[]>(
+      `select coalesce(sum(outstanding), 0)::int as owed from clawbacks where user_id = ? and outstanding > 0`,
+      [userId],
+    );
+    return row?.owed ?? 0;
   }
 
   balance(userId: string): Promise<number> {
@@ -78,6 +120,35 @@ export class Ledger {
 
   private append(userId: string, amount: number, type: CreditTransactionType, reference: string, metadata: object) {
     return this.em.transactional((em) => this.appendIn(em, userId, amount, type, reference, metadata));
+  }
+
+  /**
+   * Pays outstanding clawbacks (oldest first) from credits that just came back, inside their transaction. Each
+   * payment is a revocation entry referenced by (clawback, credit), so it happens exactly once with the credit.
+   */
+  private async collect(
+    em: EntityManager,
+    userId: string,
+    credited: LedgerOutcome,
+    credit: { type: CreditTransactionType; reference: string },
+  ): Promise<LedgerOutcome> {
+    // The user row is already locked by the credit; clawbacks are locked after it, in the same order as claw().
+    const owed = await em.execute<ClawbackRow[]>(
+      `select reference, outstanding from clawbacks where user_id = ? and outstanding > 0 order by created_at, reference for update`,
+      [userId],
+    );
+    let { balance } = credited;
+    let collected = 0;
+    for (const { reference, take } of planCollection(credited.amount, owed)) {
+      await em.execute(
+        `update clawbacks set outstanding = outstanding - ?, settled_at = case when outstanding = ? then now() end where reference = ?`,
+        [take, take, reference],
+      );
+      const entry = await this.appendIn(em, userId, -take, 'revocation', collectionReference(reference, credit), { clawback: reference });
+      balance = entry.balance;
+      collected += take;
+    }
+    return { ...credited, balance, collected };
   }
 
   private async appendIn(

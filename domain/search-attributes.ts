@@ -8,3 +8,5 @@ export const UserIdKey = defineSearchAttributeKey('UserId', SearchAttributeType.
 export const JobTypeKey = defineSearchAttributeKey('JobType', SearchAttributeType.KEYWORD);
 export const JobStatusKey = defineSearchAttributeKey('JobStatus', SearchAttributeType.KEYWORD);
 export const CreditStateKey = defineSearchAttributeKey('CreditState', SearchAttributeType.KEYWORD);
+/** Durable store acknowledgements: `pending`, `acknowledged`, `expired` (the window closed: alert) or `gone`. */
+export const StoreAckStateKey = defineSearchAttributeKey('StoreAckState', SearchAttributeType.KEYWORD);

@@ -3,6 +3,7 @@ import { Migration20261126000000_initial } from './Migration20261126000000_initi
 import { Migration20261127100000_auth } from './Migration20261127100000_auth.js';
 import { Migration20261201000000_billing } from './Migration20261201000000_billing.js';
 import { Migration20261202000000_job_change_notify } from './Migration20261202000000_job_change_notify.js';
+import { Migration20261210000000_billing_accounts } from './Migration20261210000000_billing_accounts.js';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed from disk) so they load the same way under tsx,
@@ -13,4 +14,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261127100000_auth', class: Migration20261127100000_auth },
   { name: 'Migration20261201000000_billing', class: Migration20261201000000_billing },
   { name: 'Migration20261202000000_job_change_notify', class: Migration20261202000000_job_change_notify },
+  { name: 'Migration20261210000000_billing_accounts', class: Migration20261210000000_billing_accounts },
 ];

@@ -2,9 +2,8 @@
 import { NativeConnection } from '@temporalio/worker';
 import { createOrm } from '../db/orm.js';
 import { loadConfig, orchestratorProcessSchema } from '../domain/config/index.js';
-import { BillingService } from '../integrations/billing/billing-service.js';
 import { ensureRenewalSweepSchedule } from '../integrations/billing/renewal-schedule.js';
-import { createBillingStores } from '../integrations/billing/stores.js';
+import { createBillingService } from '../integrations/billing/wiring.js';
 import { createLogger } from '../integrations/logger.js';
 import { connectTemporalClient } from '../integrations/temporal.js';
 import { createOrchestratorWorker } from './orchestrator-worker.js';
@@ -15,13 +14,7 @@ const orm = await createOrm(config);
 const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
 const client = await connectTemporalClient(config);
 const billingLogger = logger.child({ module: 'billing' });
-const billing = new BillingService({
-  orm,
-  stores: createBillingStores(config),
-  catalog: config.BILLING_PRODUCTS,
-  timing: config,
-  logger: billingLogger,
-});
+const billing = createBillingService(config, { orm, temporal: client, logger });
 try {
   // Created or brought up to date at every start: the interval and page settings follow the configuration.
   const schedule = await ensureRenewalSweepSchedule(client, {

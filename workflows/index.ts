@@ -2,3 +2,4 @@
 export { processJobWorkflow } from './process-job.workflow.js';
 export { smokeWorkflow } from './smoke.workflow.js';
 export { renewalSweepWorkflow } from './renewal-sweep.workflow.js';
+export { acknowledgePurchaseWorkflow } from './acknowledge-purchase.workflow.js';

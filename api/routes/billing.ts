@@ -1,23 +1,20 @@
-import type { MikroORM } from '@mikro-orm/postgresql';
 import { z } from 'zod';
-import type { ApiConfig } from '../../domain/config/index.js';
 import { ErrorCode } from '../../domain/errors.js';
-import { BillingService } from '../../integrations/billing/billing-service.js';
-import { createBillingStores } from '../../integrations/billing/stores.js';
-import type { Logger } from '../../integrations/logger.js';
+import type { BillingService } from '../../integrations/billing/billing-service.js';
 import type { ApiRoutes } from '../routing.js';
 
 export interface BillingRouteDeps {
-  config: ApiConfig;
-  orm: MikroORM;
-  logger: Logger;
+  /** Built once by the process main. */
+  billing: BillingService;
 }
 
 const validateRequestSchema = z
   .object({
     platform: z.enum(['ios', 'android']),
     receipt_data: z.string().min(1).meta({
-      description: 'iOS: a StoreKit 2 signed transaction (JWS) or a legacy base64 receipt. Android: the purchase token.',
+      description:
+        'iOS: a StoreKit 2 signed transaction (JWS; buy with `appAccountToken` = your user id) or a legacy base64 receipt. ' +
+        'Android: the purchase token (buy with `obfuscatedAccountId` = your user id).',
     }),
     product_id: z.string().min(1).max(200),
     transaction_id: z.string().min(1).max(200).optional().meta({ description: 'iOS: must match the receipt when given.' }),
@@ -36,7 +33,7 @@ const validateResponseSchema = z
 const notificationResponseSchema = z.object({ status: z.enum(['processed', 'duplicate', 'ignored']) });
 
 const receiptErrors = {
-  409: [ErrorCode.TRANSACTION_CLAIMED],
+  409: [ErrorCode.TRANSACTION_CLAIMED, ErrorCode.PURCHASE_ACCOUNT_MISMATCH],
   422: [
     ErrorCode.RECEIPT_INVALID,
     ErrorCode.RECEIPT_WRONG_APP,
@@ -51,13 +48,7 @@ const receiptErrors = {
 
 /** Store purchases for credits and subscriptions, and the stores' server-to-server notifications. */
 export function billingRoutes(routes: ApiRoutes, deps: BillingRouteDeps): void {
-  const billing = new BillingService({
-    orm: deps.orm,
-    stores: createBillingStores(deps.config),
-    catalog: deps.config.BILLING_PRODUCTS,
-    timing: deps.config,
-    logger: deps.logger.child({ module: 'billing' }),
-  });
+  const { billing } = deps;
   const tags = ['billing'];
 
   routes.authenticated({
@@ -66,8 +57,10 @@ export function billingRoutes(routes: ApiRoutes, deps: BillingRouteDeps): void {
     summary: 'Validate a store purchase and credit it to your account',
     description:
       'Verifies the purchase with the App Store or Google Play and grants its credits once per store transaction. ' +
-      'Presenting the same purchase again returns the same answer and adds nothing; a purchase another account ' +
-      'already presented is refused with 409.',
+      'Presenting the same purchase again returns the same answer and adds nothing. A purchase the app bound to ' +
+      'another account (appAccountToken / obfuscatedAccountId) is refused with 409 PURCHASE_ACCOUNT_MISMATCH; one ' +
+      'without that binding that another account already holds answers 409 TRANSACTION_CLAIMED (or moves to the ' +
+      'caller, when the server is configured to transfer purchases).',
     tags,
     request: { body: validateRequestSchema },
     responses: { 200: { description: 'The purchase is valid.', schema: validateResponseSchema } },

@@ -1,7 +1,9 @@
-import type { Store, StoreEnvironment, StoreSubscriptionStatus } from '../../db/entities/subscription.js';
 import type { ProductKind } from './catalog.js';
 
-export type { Store, StoreEnvironment, StoreSubscriptionStatus };
+export type Store = 'apple' | 'google';
+/** `xcode`: transactions signed by Xcode's local StoreKit testing; accepted only in development. */
+export type StoreEnvironment = 'production' | 'sandbox' | 'xcode';
+export type StoreSubscriptionStatus = 'active' | 'grace_period' | 'billing_retry' | 'expired' | 'revoked' | 'paused';
 
 /** A subscription's state as the store reports it. */
 export interface SubscriptionState {
@@ -30,6 +32,11 @@ export interface VerifiedPurchase {
   subscription: SubscriptionState | null;
   /** Google: the purchase token this one replaced (upgrade, downgrade, resubscribe). */
   replacesReference: string | null;
+  /**
+   * The account the app bound the purchase to when it was made (Apple `appAccountToken`, Google
+   * `obfuscatedExternalAccountId`): our user id, or null when the app set none.
+   */
+  accountToken: string | null;
 }
 
 /** Statuses during which the subscriber is entitled to the product; a renewal in one of them earns credits. */

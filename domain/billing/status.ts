@@ -1,7 +1,7 @@
-import type { SubscriptionStatus as UserSubscriptionStatus } from '../../db/entities/user.js';
 import type { StoreSubscriptionStatus, SubscriptionState } from './purchase.js';
 
-export type { UserSubscriptionStatus };
+/** A user's subscription summary (`users.subscription_status`). */
+export type UserSubscriptionStatus = 'inactive' | 'active' | 'grace_period' | 'billing_retry' | 'expired' | 'revoked';
 
 // Best first: a user with an active subscription on one store and an expired one on the other is active.
 const PRIORITY: StoreSubscriptionStatus[] = ['active', 'grace_period', 'billing_retry', 'paused', 'revoked', 'expired'];

@@ -39,8 +39,11 @@ export const billingEnvSchema = z.object({
   APPLE_BUNDLE_ID: z.string().min(1).optional(),
   /** The app's numeric App Store id; Apple's library requires it to verify production data. */
   APPLE_APP_APPLE_ID: z.coerce.number().int().positive().optional(),
-  /** Environments whose receipts are accepted; `sandbox` is needed for TestFlight and App Review. */
-  APPLE_ENVIRONMENTS: csv.pipe(z.array(z.enum(['production', 'sandbox'])).min(1)).default(['production']),
+  /**
+   * Environments whose receipts are accepted; `sandbox` is needed for TestFlight and App Review; `xcode` accepts
+   * Xcode's local StoreKit testing (not signed by Apple: development only, refused when NODE_ENV=production).
+   */
+  APPLE_ENVIRONMENTS: csv.pipe(z.array(z.enum(['production', 'sandbox', 'xcode'])).min(1)).default(['production']),
   /** Trusted root certificates, base64 DER, comma-separated (e.g. Apple Root CA - G3); kept in env so nothing reads files. */
   APPLE_ROOT_CERTS: csv
     .pipe(z.array(z.string().regex(/^[A-Za-z0-9+/]+=*$/, 'base64 DER certificates, comma-separated')))
@@ -65,6 +68,18 @@ export const billingEnvSchema = z.object({
   GOOGLE_RTDN_AUDIENCE: z.string().min(1).optional(),
   GOOGLE_RTDN_SERVICE_ACCOUNT_EMAIL: z.string().email().optional(),
   GOOGLE_OIDC_CERTS_URL: z.string().url().default('https://www.googleapis.com/oauth2/v1/certs'),
+
+  /**
+   * A purchase made without an account token (appAccountToken / obfuscatedExternalAccountId) that another
+   * account already holds: `keep` it with the first owner (409), or `transfer` it to the account presenting it
+   * (recorded in purchase_transfers). A legacy receipt never transfers a purchase.
+   */
+  PURCHASE_OWNERSHIP_POLICY: z.enum(['keep', 'transfer']).default('keep'),
+  /** How long after validation a failed Google acknowledgement is retried (Google refunds after 3 days). */
+  GOOGLE_ACKNOWLEDGE_WINDOW: durationMs.default(3 * 86_400_000),
+  /** Backoff between acknowledgement attempts: first interval, doubling up to the maximum. */
+  GOOGLE_ACKNOWLEDGE_RETRY_INITIAL: durationMs.default(30_000),
+  GOOGLE_ACKNOWLEDGE_RETRY_MAX: durationMs.default(3_600_000),
 
   /** How often the Temporal Schedule starts a renewal sweep. */
   RENEWAL_SWEEP_INTERVAL: durationMs.default(3_600_000),

@@ -24,12 +24,17 @@ export interface AppleStoreOptions {
   rootCertificates: Buffer[];
   /** App Store Connect API key; without it only StoreKit 2 signed transactions of one-time products verify. */
   apiKey?: { keyId: string; issuerId: string; privateKey: string };
-  baseUrls: Record<StoreEnvironment, string>;
+  baseUrls: Record<ServerEnvironment, string>;
 }
+
+/** Environments the App Store Server API serves (Xcode's local testing has no server). */
+type ServerEnvironment = Exclude<StoreEnvironment, 'xcode'>;
 
 const APPLE_ENVIRONMENT: Record<StoreEnvironment, Environment> = {
   production: Environment.PRODUCTION,
   sandbox: Environment.SANDBOX,
+  // Signed on the developer's machine by Xcode, not by Apple: the verifier checks app and environment only.
+  xcode: Environment.XCODE,
 };
 
 const STATUS: Record<number, StoreSubscriptionStatus> = {
@@ -70,7 +75,7 @@ class ConfigurableApiClient extends AppStoreServerAPIClient {
  */
 export class AppleStore {
   private readonly verifiers = new Map<StoreEnvironment, SignedDataVerifier>();
-  private readonly clients = new Map<StoreEnvironment, ConfigurableApiClient>();
+  private readonly clients = new Map<ServerEnvironment, ConfigurableApiClient>();
   private readonly receipts = new ReceiptUtility();
 
   constructor(
@@ -83,7 +88,7 @@ export class AppleStore {
         environment,
         new SignedDataVerifier(options.rootCertificates, false, APPLE_ENVIRONMENT[environment], options.bundleId, options.appAppleId),
       );
-      if (options.apiKey) {
+      if (options.apiKey && environment !== 'xcode') {
         const client = new ConfigurableApiClient(
           { ...options.apiKey, bundleId: options.bundleId },
           APPLE_ENVIRONMENT[environment],
@@ -157,7 +162,7 @@ export class AppleStore {
   }
 
   private async toPurchase(transaction: JWSTransactionDecodedPayload, environment: StoreEnvironment): Promise<VerifiedPurchase> {
-    if (transaction.type === Type.AUTO_RENEWABLE_SUBSCRIPTION && transaction.originalTransactionId && this.clients.has(environment)) {
+    if (transaction.type === Type.AUTO_RENEWABLE_SUBSCRIPTION && transaction.originalTransactionId && environment !== 'xcode' && this.clients.has(environment)) {
       return this.subscriptionStatus(transaction.originalTransactionId, environment);
     }
     return this.describe(transaction, environment, { observedAt: new Date(transaction.signedDate ?? Date.now()) });
@@ -193,6 +198,7 @@ export class AppleStore {
       revokedAt,
       subscription,
       replacesReference: null,
+      accountToken: transaction.appAccountToken ?? null,
     };
   }
 
@@ -210,7 +216,7 @@ export class AppleStore {
 
   /** The environment the data claims (unverified, only to pick a verifier; the verifier checks it again). */
   private claimedEnvironment(claimed: unknown): StoreEnvironment {
-    const environment = claimed === Environment.PRODUCTION ? 'production' : claimed === Environment.SANDBOX ? 'sandbox' : undefined;
+    const environment = (Object.keys(APPLE_ENVIRONMENT) as StoreEnvironment[]).find((name) => APPLE_ENVIRONMENT[name] === claimed);
     if (!environment) throw new AppError(422, ErrorCode.RECEIPT_INVALID, 'The signed data is not an App Store transaction.');
     if (!this.verifiers.has(environment)) {
       throw new AppError(422, ErrorCode.RECEIPT_WRONG_ENVIRONMENT, `App Store ${environment} receipts are not accepted here.`);
@@ -225,7 +231,7 @@ export class AppleStore {
   }
 
   private api(environment: StoreEnvironment): ConfigurableApiClient {
-    const client = this.clients.get(environment);
+    const client = environment === 'xcode' ? undefined : this.clients.get(environment);
     if (!client) throw new AppError(503, ErrorCode.STORE_NOT_CONFIGURED, 'The App Store Server API is not configured.');
     return client;
   }

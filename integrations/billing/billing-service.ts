@@ -1,11 +1,14 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { BillingRecords, type DueSubscription, type Entitlement } from '../../db/billing.js';
+import type { AcknowledgementInput } from '../../domain/billing/acknowledgement.js';
 import { creditsFor, type ProductCatalog } from '../../domain/billing/catalog.js';
+import type { OwnershipPolicy, PurchaseEvidence } from '../../domain/billing/ownership.js';
 import type { StoreSubscriptionStatus, VerifiedPurchase } from '../../domain/billing/purchase.js';
 import { nextCheckAt, type RecheckTiming } from '../../domain/billing/status.js';
 import { AppError, ErrorCode } from '../../domain/errors.js';
 import type { Logger } from '../logger.js';
+import type { AcknowledgementQueue } from './acknowledgements.js';
 import type { AppleStore } from './apple.js';
 import type { GooglePlayStore } from './google.js';
 import type { BillingStores } from './stores.js';
@@ -51,26 +54,25 @@ const JWS = /^[\w-]+\.[\w-]+\.[\w-]+$/;
  * Billing use cases over the store clients and the billing tables: validating a purchase for a user,
  * store notifications, and one subscription's renewal check (the sweep's unit of work).
  */
+export interface BillingServiceDeps {
+  orm: MikroORM;
+  stores: BillingStores;
+  catalog: ProductCatalog;
+  timing: RecheckTiming;
+  /** Who gets a purchase without an account token that another account already holds. */
+  ownershipPolicy: OwnershipPolicy;
+  /** Where failed Google acknowledgements go to be retried; without it they are only logged. */
+  acknowledgements?: AcknowledgementQueue;
+  logger: Logger;
+}
+
 export class BillingService {
-  constructor(
-    private readonly deps: {
-      orm: MikroORM;
-      stores: BillingStores;
-      catalog: ProductCatalog;
-      timing: RecheckTiming;
-      logger: Logger;
-    },
-  ) {}
+  constructor(private readonly deps: BillingServiceDeps) {}
 
   async validate(userId: string, input: ValidateInput): Promise<ValidateResult> {
     const requested = this.deps.catalog[input.productId];
     if (!requested) throw new AppError(422, ErrorCode.PRODUCT_UNKNOWN, `No product "${input.productId}" is sold here.`);
-    const purchase =
-      input.platform === 'ios'
-        ? JWS.test(input.receiptData)
-          ? await this.apple().purchaseFromSignedTransaction(input.receiptData)
-          : await this.apple().purchaseFromReceipt(input.receiptData)
-        : await this.google().purchase(input.productId, input.receiptData);
+    const { purchase, evidence } = await this.verify(input);
 
     const product = this.deps.catalog[purchase.productId];
     // A subscription may have moved to another tier of its group since the client bought it; packs may not differ.
@@ -83,8 +85,8 @@ export class BillingService {
     }
     if (purchase.revokedAt) throw new AppError(422, ErrorCode.PURCHASE_REVOKED, 'The store refunded or revoked this purchase.');
 
-    const entitlement = await this.records().claim(userId, purchase, creditsFor(product));
-    if (purchase.store === 'google') await this.acknowledge(purchase);
+    const entitlement = await this.records().claim(userId, purchase, creditsFor(product), { evidence, policy: this.deps.ownershipPolicy });
+    if (purchase.store === 'google') await this.acknowledge(purchase, userId);
     return {
       valid: true,
       creditsAdded: entitlement.creditsAdded,
@@ -149,10 +151,28 @@ export class BillingService {
     return { status: state.status, renewed: entitlement?.newlyGranted ?? false, clawed: entitlement?.creditsClawed ?? 0 };
   }
 
+  /** One attempt of a durable acknowledgement (the workflow retries); throws what the store answered. */
+  async acknowledgeNow(input: Pick<AcknowledgementInput, 'kind' | 'productId' | 'purchaseToken'>): Promise<void> {
+    await this.google().acknowledge({ kind: input.kind, productId: input.productId, originalReference: input.purchaseToken });
+  }
+
+  private async verify(input: ValidateInput): Promise<{ purchase: VerifiedPurchase; evidence: PurchaseEvidence }> {
+    if (input.platform === 'android') {
+      return { purchase: await this.google().purchase(input.productId, input.receiptData), evidence: 'purchase_token' };
+    }
+    if (JWS.test(input.receiptData)) {
+      return { purchase: await this.apple().purchaseFromSignedTransaction(input.receiptData), evidence: 'signed_transaction' };
+    }
+    // A legacy receipt is not verified here: only the transaction id in it is looked up with Apple.
+    return { purchase: await this.apple().purchaseFromReceipt(input.receiptData), evidence: 'transaction_id' };
+  }
+
   private async applyUpdate(purchase: VerifiedPurchase): Promise<NotificationOutcome> {
     const entitlement = await this.records().update(purchase, this.creditsOf(purchase));
     // A purchase nobody here has claimed yet: the app's validate call will bind it.
-    return entitlement ? 'processed' : 'ignored';
+    if (!entitlement) return 'ignored';
+    if (purchase.store === 'google' && entitlement.newlyGranted) await this.acknowledge(purchase, entitlement.userId);
+    return 'processed';
   }
 
   private creditsOf(purchase: VerifiedPurchase): number {
@@ -161,12 +181,23 @@ export class BillingService {
     return product ? creditsFor(product) : 0;
   }
 
-  private async acknowledge(purchase: VerifiedPurchase): Promise<void> {
+  /**
+   * Acknowledges right away; when that fails, the credits are already committed, so the acknowledgement is handed
+   * to a workflow that retries it until Google accepts it or its window closes.
+   */
+  private async acknowledge(purchase: VerifiedPurchase, userId: string): Promise<void> {
     try {
       await this.google().acknowledge(purchase);
+      return;
     } catch (error) {
-      // The credits are committed; a retried validate acknowledges again, and an eventual Google refund claws back.
-      this.deps.logger.warn({ err: error, transactionId: purchase.transactionId }, 'google acknowledge failed');
+      this.deps.logger.warn({ err: error, transactionId: purchase.transactionId }, 'google acknowledge failed; retrying durably');
+    }
+    try {
+      if (!this.deps.acknowledgements) throw new Error('no acknowledgement queue configured');
+      await this.deps.acknowledgements.enqueue(purchase, userId);
+    } catch (error) {
+      // The client's retry of the same validate tries again; past three days Google refunds and the refund claws back.
+      this.deps.logger.error({ err: error, transactionId: purchase.transactionId }, 'google acknowledge could not be scheduled');
     }
   }
 

@@ -78,6 +78,7 @@ export class GooglePlayStore {
       revokedAt: null,
       subscription: { status, expiresAt, autoRenew: item.autoRenewingPlan?.autoRenewEnabled === true },
       replacesReference: data.linkedPurchaseToken ?? null,
+      accountToken: data.externalAccountIdentifiers?.obfuscatedExternalAccountId ?? null,
     };
   }
 
@@ -96,11 +97,15 @@ export class GooglePlayStore {
       revokedAt: data.purchaseState === PURCHASED ? null : observedAt,
       subscription: null,
       replacesReference: null,
+      accountToken: data.obfuscatedExternalAccountId ?? null,
     };
   }
 
-  /** Confirms delivery; a no-op when already done. Unacknowledged purchases are refunded by Google after 3 days. */
-  async acknowledge(purchase: VerifiedPurchase): Promise<void> {
+  /**
+   * Confirms delivery; a no-op when already done. Unacknowledged purchases are refunded by Google after 3 days.
+   * A purchase Google no longer knows answers 422 RECEIPT_INVALID; an outage 503 STORE_UNAVAILABLE.
+   */
+  async acknowledge(purchase: Pick<VerifiedPurchase, 'kind' | 'productId' | 'originalReference'>): Promise<void> {
     const params = { packageName: this.packageName, token: purchase.originalReference };
     if (purchase.kind === 'consumable') {
       const { data } = await this.call(() => this.api.purchases.products.get({ ...params, productId: purchase.productId }));

@@ -12,10 +12,15 @@ export interface BillingStores {
 }
 
 /** The store clients the configuration enables (constructs only; nothing is fetched until used). */
-export function createBillingStores(config: BillingEnv, catalog: ProductCatalog = config.BILLING_PRODUCTS): BillingStores {
+export function createBillingStores(config: BillingEnv & { NODE_ENV: string }, catalog: ProductCatalog = config.BILLING_PRODUCTS): BillingStores {
   const stores: BillingStores = {};
   if (config.APPLE_BUNDLE_ID) {
-    if (config.APPLE_ROOT_CERTS.length === 0) throw new Error('APPLE_ROOT_CERTS is required with APPLE_BUNDLE_ID');
+    // Xcode signs local StoreKit transactions with its own certificate: anyone can make them.
+    if (config.APPLE_ENVIRONMENTS.includes('xcode') && config.NODE_ENV === 'production') {
+      throw new Error('APPLE_ENVIRONMENTS=xcode (local StoreKit testing) is refused with NODE_ENV=production');
+    }
+    const verifiedByApple = config.APPLE_ENVIRONMENTS.some((environment) => environment !== 'xcode');
+    if (verifiedByApple && config.APPLE_ROOT_CERTS.length === 0) throw new Error('APPLE_ROOT_CERTS is required with APPLE_BUNDLE_ID');
     if (config.APPLE_ENVIRONMENTS.includes('production') && !config.APPLE_APP_APPLE_ID) {
       throw new Error('APPLE_APP_APPLE_ID is required to accept production App Store receipts');
     }

@@ -5,7 +5,7 @@
 TEMPORAL_PORT=${TEMPORAL_PORT:-7233}
 TEMPORAL_UI_PORT=${TEMPORAL_UI_PORT:-8233}
 TEMPORAL_LOCAL_NAMESPACE=default
-TEMPORAL_SEARCH_ATTRIBUTES=(UserId=Keyword JobType=Keyword JobStatus=Keyword CreditState=Keyword)
+TEMPORAL_SEARCH_ATTRIBUTES=(UserId=Keyword JobType=Keyword JobStatus=Keyword CreditState=Keyword StoreAckState=Keyword)
 T_STATE=$STATE_DIR/temporal
 T_PIDFILE=$T_STATE/temporal.pid
 T_LOG=$T_STATE/temporal.log

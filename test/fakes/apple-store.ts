@@ -3,7 +3,7 @@ import jwt from 'jsonwebtoken';
 import { signJws, type SigningChain } from './apple-ca.js';
 import { json, listen } from './http.js';
 
-type AppleEnvironment = 'Production' | 'Sandbox';
+type AppleEnvironment = 'Production' | 'Sandbox' | 'Xcode';
 /** App Store Server API subscription status: 1 active, 2 expired, 3 billing retry, 4 grace period, 5 revoked. */
 export type AppleStatus = 1 | 2 | 3 | 4 | 5;
 
@@ -17,6 +17,8 @@ export interface FakeTransaction {
   purchaseDate: number;
   expiresDate?: number;
   revocationDate?: number;
+  /** The account the app bound the purchase to (StoreKit 2 `appAccountToken`). */
+  appAccountToken?: string;
 }
 
 interface FakeSubscription {

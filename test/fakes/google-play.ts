@@ -24,6 +24,8 @@ export interface FakeSubscription {
   acknowledged: boolean;
   test: boolean;
   linkedPurchaseToken?: string;
+  /** The account the app bound the purchase to (`obfuscatedAccountId`). */
+  obfuscatedExternalAccountId?: string;
 }
 
 export interface FakeProductPurchase {
@@ -34,6 +36,7 @@ export interface FakeProductPurchase {
   consumptionState: 0 | 1;
   acknowledgementState: 0 | 1;
   test: boolean;
+  obfuscatedExternalAccountId?: string;
 }
 
 const TOKEN_AUDIENCE = 'https://oauth2.googleapis.com/token';
@@ -51,6 +54,10 @@ export class FakeGooglePlay {
   readonly pushServiceAccount = 'pubsub-push@oneshot-test.iam.gserviceaccount.com';
   /** Purchase tokens whose lookups answer 500, to test failure handling. */
   readonly failing = new Set<string>();
+  /** Purchase token → how many more acknowledge / consume calls answer 503 (Infinity: all of them). */
+  readonly failingAcknowledgements = new Map<string, number>();
+  /** Acknowledge / consume calls received, per purchase token. */
+  readonly acknowledgeCalls = new Map<string, number>();
   requests = 0;
   private readonly serviceAccountPublicKey: string;
   private readonly accessTokens = new Set<string>();
@@ -81,6 +88,7 @@ export class FakeGooglePlay {
       if (!token || !this.accessTokens.has(token)) return json(response, 401, googleError(401, 'Request had invalid authentication credentials.'));
       const [, packageName, resource, productId, purchaseToken, action] = match.map((part) => (part ? decodeURIComponent(part) : part));
       if (this.failing.has(purchaseToken!)) return json(response, 500, googleError(500, 'Internal error.'));
+      if (action && this.acknowledgementFails(purchaseToken!)) return json(response, 503, googleError(503, 'The service is currently unavailable.'));
       if (resource === 'products') return this.product(response, packageName!, productId!, purchaseToken!, action);
       return this.subscription(response, packageName!, purchaseToken!, action);
     });
@@ -158,6 +166,14 @@ export class FakeGooglePlay {
     return { authorization: `Bearer ${idToken}`, body };
   }
 
+  private acknowledgementFails(token: string): boolean {
+    this.acknowledgeCalls.set(token, (this.acknowledgeCalls.get(token) ?? 0) + 1);
+    const remaining = this.failingAcknowledgements.get(token) ?? 0;
+    if (remaining <= 0) return false;
+    this.failingAcknowledgements.set(token, remaining - 1);
+    return true;
+  }
+
   private token(body: Buffer, response: Parameters<Parameters<typeof listen>[0]>[2]): void {
     const form = new URLSearchParams(body.toString());
     try {
@@ -191,6 +207,9 @@ export class FakeGooglePlay {
       subscriptionState: subscription.state,
       acknowledgementState: subscription.acknowledged ? 'ACKNOWLEDGEMENT_STATE_ACKNOWLEDGED' : 'ACKNOWLEDGEMENT_STATE_PENDING',
       ...(subscription.linkedPurchaseToken ? { linkedPurchaseToken: subscription.linkedPurchaseToken } : {}),
+      ...(subscription.obfuscatedExternalAccountId
+        ? { externalAccountIdentifiers: { obfuscatedExternalAccountId: subscription.obfuscatedExternalAccountId } }
+        : {}),
       ...(subscription.test ? { testPurchase: {} } : {}),
       lineItems: [
         {
@@ -231,6 +250,7 @@ export class FakeGooglePlay {
       orderId: purchase.orderId,
       acknowledgementState: purchase.acknowledgementState,
       ...(purchase.test ? { purchaseType: 0 } : {}),
+      ...(purchase.obfuscatedExternalAccountId ? { obfuscatedExternalAccountId: purchase.obfuscatedExternalAccountId } : {}),
       regionCode: 'US',
     });
   }

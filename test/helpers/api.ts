@@ -7,6 +7,7 @@ import { createRateLimiters } from '../../api/middleware/rate-limit.js';
 import { readinessChecks } from '../../api/readiness.js';
 import { createOrm } from '../../db/orm.js';
 import { apiProcessSchema, type ApiConfig } from '../../domain/config/index.js';
+import { createBillingService } from '../../integrations/billing/wiring.js';
 import { JobChangeFeed } from '../../integrations/job-change-feed.js';
 import { createLogger } from '../../integrations/logger.js';
 import { taskQueuesFrom, type TaskQueues } from '../../domain/task-queues.js';
@@ -67,6 +68,7 @@ export async function startApi(
     temporal,
     taskQueues: options.taskQueues ?? taskQueuesFrom(config),
     jobChanges,
+    billing: createBillingService(config, { orm, temporal, logger }),
   };
   const app = createApp(deps);
   const server = app.listen(0, '127.0.0.1');

@@ -11,6 +11,7 @@ export const APP_APPLE_ID = 1_234_567_890;
 export const PACKAGE_NAME = 'com.oneshot.android';
 export const RTDN_AUDIENCE = 'https://api.oneshot.test/billing/google/notifications';
 export const CATALOG = {
+  credits_10: { type: 'consumable', credits: 10 },
   credits_50: { type: 'consumable', credits: 50 },
   credits_200: { type: 'consumable', credits: 200 },
   pro_monthly: { type: 'subscription', credits_per_period: 100 },
@@ -66,11 +67,11 @@ export async function startFakeStores(overrides: Record<string, string> = {}): P
  * For a billing test file: the fake stores and the real API trusting them (users start with no credits), started
  * once; the ledger invariant is checked after every test. Read the fields inside tests, after setup ran.
  */
-export function useBillingApi(): { stores: FakeStores; api: TestApi } {
+export function useBillingApi(overrides: Record<string, string> = {}): { stores: FakeStores; api: TestApi } {
   const context = {} as { stores: FakeStores; api: TestApi };
   beforeAll(async () => {
     context.stores = await startFakeStores();
-    context.api = await startApi({ ...context.stores.env, DEFAULT_CREDITS: '0' });
+    context.api = await startApi({ ...context.stores.env, DEFAULT_CREDITS: '0', ...overrides });
   });
   afterEach(async () => expectLedgerConsistent(context.api.orm.em.fork()));
   afterAll(async () => {
@@ -78,4 +79,18 @@ export function useBillingApi(): { stores: FakeStores; api: TestApi } {
     await context.stores?.stop();
   });
   return context;
+}
+
+/** The user's cached balance. */
+export async function balanceOf(api: TestApi, userId: string): Promise<number> {
+  const [row] = await api.orm.em.fork().execute<{ credits: number }[]>(`select credits from users where id = ?`, [userId]);
+  return row!.credits;
+}
+
+/** The sum of the user's ledger entries (what the balance must always equal). */
+export async function ledgerSum(api: TestApi, userId: string): Promise<number> {
+  const [row] = await api.orm.em
+    .fork()
+    .execute<{ total: number }[]>(`select coalesce(sum(amount), 0)::int as total from credit_transactions where user_id = ?`, [userId]);
+  return row!.total;
 }

@@ -31,17 +31,19 @@ beforeAll(async () => {
   config = testConfig(orchestratorProcessSchema, { ...stores.env, DATABASE_POOL_MAX: '20' });
   orm = await createOrm(config);
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'billing-test' });
-  const billing = new BillingService({ orm, stores: createBillingStores(config), catalog: config.BILLING_PRODUCTS, timing: config, logger });
+  const billing = new BillingService({ orm, stores: createBillingStores(config), catalog: config.BILLING_PRODUCTS, timing: config, ownershipPolicy: config.PURCHASE_OWNERSHIP_POLICY, logger });
   connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  client = new Client({ connection: await Connection.connect({ address: config.TEMPORAL_ADDRESS }), namespace: config.TEMPORAL_NAMESPACE });
   worker = await createOrchestratorWorker({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue,
     orm,
+    temporal: client,
+    logger,
     billing: { orm, billing, timing: config, concurrency: 8, ratePerSecond: 2_000, logger },
   });
   running = worker.run();
-  client = new Client({ connection: await Connection.connect({ address: config.TEMPORAL_ADDRESS }), namespace: config.TEMPORAL_NAMESPACE });
 });
 afterEach(async () => expectLedgerConsistent(orm.em.fork()));
 afterAll(async () => {
