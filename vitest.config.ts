@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects: fast unit tests with faked dependencies, and integration tests against the real
-// PostgreSQL, Temporal and S3 servers that the global setup starts once (or finds already running).
+// Three tiers: unit tests (pure code, fakes; no servers, no binaries, no downloads), component tests (one real
+// piece in-process or as a private binary: an ephemeral Temporal dev server, fetched models), and integration
+// tests against the real PostgreSQL, Temporal and S3 servers that the global setup starts once (or finds running).
 // Temporal's native bridge is unsafe in worker threads, so every project runs in forked processes.
 export default defineConfig({
   test: {
@@ -10,6 +11,11 @@ export default defineConfig({
       {
         extends: true,
         test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 30_000 },
+      },
+      {
+        // In-process real pieces without the shared stack: an ephemeral Temporal dev server, fetched models.
+        extends: true,
+        test: { name: 'component', include: ['test/component/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 120_000 },
       },
       {
         extends: true,

@@ -1,14 +1,13 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { ApplicationFailure, Context, heartbeat } from '@temporalio/activity';
 import { JobStore } from '../db/job-store.js';
-import type { JobParams, JobType } from '../domain/jobs.js';
+import type { JobSpec } from '../domain/jobs/parameters.js';
 import type { ObjectStore } from '../integrations/object-store.js';
 import { InferenceError, type InferenceEngine } from '../inference/index.js';
 
 export interface RunInferenceInput {
   jobId: string;
-  jobType: JobType;
-  params: JobParams;
+  spec: JobSpec;
   inputKey: string;
   targetKey?: string;
   resultKey: string;
@@ -47,7 +46,7 @@ export function createInferenceActivities(deps: { engine: InferenceEngine; objec
         ]);
         const started = performance.now();
         const result = await deps.engine.run(
-          { jobType: input.jobType, input: image, ...(target ? { target } : {}), params: input.params },
+          { ...input.spec, input: image, ...(target ? { target } : {}) },
           { signal: cancellationSignal, onProgress: ({ fraction, stage }) => progress.report(fraction * 0.95, stage) },
         );
         const inferenceMs = performance.now() - started;

@@ -1,16 +1,24 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import { JobStore } from '../db/job-store.js';
 import { InsufficientCreditsError } from '../domain/errors.js';
-import { JobFailure, type JobStatus, type ProcessJobInput } from '../domain/jobs.js';
+import type { ProcessJobInput } from '../domain/jobs/contract.js';
+import { JobFailure, type JobStatus, type UnsuccessfulOutcome } from '../domain/jobs/vocabulary.js';
 
-/** Bookkeeping activities of the job workflow (orchestrator worker): job rows and money, all idempotent. */
+/** Admission's transaction must end (commit or roll back) this long before its attempt times out. */
+const ADMISSION_MARGIN_MS = 1_000;
+
+/** Bookkeeping activities of the job workflows (orchestrator worker): job rows and money, all idempotent. */
 export function createJobActivities(deps: { orm: MikroORM }) {
   const store = () => new JobStore(deps.orm.em.fork());
   return {
     async admitJob(input: ProcessJobInput): Promise<{ created: boolean; balance: number }> {
+      // An attempt that times out is abandoned, not stopped: its transaction gets only the attempt's own time,
+      // so it rolls back rather than reserving credits for a job the workflow has already given up on.
+      const { startToCloseTimeoutMs } = Context.current().info;
+      const deadline = Date.now() + startToCloseTimeoutMs - ADMISSION_MARGIN_MS;
       try {
-        return await store().admit(input);
+        return await store().admit(input, deadline);
       } catch (error) {
         if (!(error instanceof InsufficientCreditsError)) throw error;
         throw ApplicationFailure.create({
@@ -30,13 +38,12 @@ export function createJobActivities(deps: { orm: MikroORM }) {
     refundJob(input: { userId: string; jobId: string }): Promise<{ refunded: boolean }> {
       return store().refund(input.userId, input.jobId);
     },
-    async finishJobUnsuccessfully(input: {
-      jobId: string;
-      status: 'failed' | 'canceled';
-      code: JobFailure;
-      message: string;
-    }): Promise<void> {
-      await store().finishUnsuccessfully(input.jobId, input.status, input.code, input.message);
+    async finishJobUnsuccessfully(input: { jobId: string; outcome: UnsuccessfulOutcome }): Promise<void> {
+      await store().finishUnsuccessfully(input.jobId, input.outcome);
+    },
+    /** Settles a job its own workflow no longer can (see JobStore.settle). */
+    settleJob(input: { jobId: string; outcome: UnsuccessfulOutcome }) {
+      return store().settle(input.jobId, input.outcome);
     },
   };
 }

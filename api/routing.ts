@@ -50,6 +50,23 @@ export const errorEnvelopeSchema = z
 const BEARER = 'bearerAuth';
 
 /**
+ * Requires at least one field of each group (e.g. an upload id or its URL): enforced by validation and declared
+ * in the OpenAPI schema (`anyOf` of `required`), from this one place.
+ */
+export function requireOneOf<T extends z.ZodObject>(schema: T, ...groups: [string, string][]): T {
+  const declared = groups.map((fields) => ({ anyOf: fields.map((field) => ({ required: [field] })) }));
+  return schema
+    .superRefine((value: Record<string, unknown>, ctx) => {
+      for (const fields of groups) {
+        if (fields.every((field) => value[field] === undefined)) {
+          ctx.addIssue({ code: 'custom', path: [fields[0]], message: `One of ${fields.map((field) => `\`${field}\``).join(', ')} is required` });
+        }
+      }
+    })
+    .meta(declared.length === 1 ? declared[0]! : { allOf: declared });
+}
+
+/**
  * The API's single router and OpenAPI registry. Route modules export `xRoutes(routes, deps)` and register
  * with `routes.public(...)` or `routes.authenticated(...)`; app.ts calls each module once.
  */

@@ -1,6 +1,29 @@
-import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
-import type { JobStatus } from '../domain/jobs.js';
-import { Job } from './entities/job.js';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { JobParameters } from '../domain/jobs/parameters.js';
+import type { CreditState, JobFailure, JobStatus, JobType } from '../domain/jobs/vocabulary.js';
+
+/** A job as the API shows it: one row of `jobs`, read with plain SQL (no entity hydration on the hot read path). */
+export interface JobRow {
+  id: string;
+  userId: string;
+  jobType: JobType;
+  status: JobStatus;
+  progress: number;
+  stage: string | null;
+  params: JobParameters;
+  creditsCost: number;
+  creditState: CreditState;
+  resultKey: string | null;
+  errorCode: JobFailure | null;
+  errorMessage: string | null;
+  requestHash: string | null;
+  createdAt: Date;
+  completedAt: Date | null;
+}
+
+const JOB_COLUMNS = `id, user_id as "userId", job_type as "jobType", status, progress, stage, params, credits_cost as "creditsCost",
+  credit_state as "creditState", result_key as "resultKey", error_code as "errorCode", error_message as "errorMessage",
+  request_hash as "requestHash", created_at as "createdAt", completed_at as "completedAt"`;
 
 /** A position in a user's newest-first job list: the last job seen. */
 export interface JobCursor {
@@ -12,21 +35,27 @@ export interface JobCursor {
 export class JobQueries {
   constructor(private readonly em: EntityManager) {}
 
-  findOwn(userId: string, jobId: string): Promise<Job | null> {
-    return this.em.findOne(Job, { id: jobId, userId }, { disableIdentityMap: true });
+  async findOwn(userId: string, jobId: string): Promise<JobRow | null> {
+    const [row] = await this.em.execute<JobRow[]>(`select ${JOB_COLUMNS} from jobs where id = ? and user_id = ?`, [jobId, userId]);
+    return row ?? null;
   }
 
   /** Newest first, keyset-paginated on (created_at, id) so pages stay stable while jobs are added. */
-  listOwn(userId: string, options: { status?: JobStatus | undefined; after?: JobCursor | undefined; limit: number }): Promise<Job[]> {
-    const where: FilterQuery<Job> = { userId, ...(options.status ? { status: options.status } : {}) };
-    if (options.after) {
-      const { createdAt, id } = options.after;
-      Object.assign(where, { $or: [{ createdAt: { $lt: createdAt } }, { createdAt, id: { $lt: id } }] });
-    }
-    return this.em.find(Job, where, { orderBy: { createdAt: 'desc', id: 'desc' }, limit: options.limit, disableIdentityMap: true });
+  listOwn(userId: string, options: { status?: JobStatus | undefined; after?: JobCursor | undefined; limit: number }): Promise<JobRow[]> {
+    const { status, after, limit } = options;
+    return this.em.execute<JobRow[]>(
+      `select ${JOB_COLUMNS} from jobs
+        where user_id = ? ${status ? 'and status = ?' : ''} ${after ? 'and (created_at, id) < (?, ?)' : ''}
+        order by created_at desc, id desc limit ?`,
+      [userId, ...(status ? [status] : []), ...(after ? [after.createdAt, after.id] : []), limit],
+    );
   }
 
-  countInFlight(userId: string): Promise<number> {
-    return this.em.count(Job, { userId, status: { $in: ['pending', 'processing'] } });
+  async countInFlight(userId: string): Promise<number> {
+    const [row] = await this.em.execute<{ count: number }[]>(
+      `select count(*)::int as count from jobs where user_id = ? and status in ('pending', 'processing')`,
+      [userId],
+    );
+    return row?.count ?? 0;
   }
 }

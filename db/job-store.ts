@@ -1,8 +1,22 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { JobFailure, JobStatus, ProcessJobInput } from '../domain/jobs.js';
+import type { ProcessJobInput } from '../domain/jobs/contract.js';
+import type { JobSettlement } from '../domain/jobs/reconciliation.js';
+import type { CreditState, JobStatus, JobType, UnsuccessfulOutcome } from '../domain/jobs/vocabulary.js';
 import { Ledger, type LedgerOutcome } from './ledger.js';
 
 const UNFINISHED = `status in ('pending', 'processing')`;
+/** Lock waits inside admission give up well before the whole transaction's budget. */
+const ADMISSION_LOCK_TIMEOUT_MS = 2_000;
+
+/** A job whose money or status is still open, as the reconciler pages through them. */
+export interface UnsettledJobRow {
+  id: string;
+  userId: string;
+  jobType: JobType;
+  status: JobStatus;
+  creditState: CreditState;
+  createdAt: Date;
+}
 
 /**
  * Writes of the job read model, each idempotent so Temporal activity retries and operator resets are safe.
@@ -13,14 +27,25 @@ export class JobStore {
 
   /**
    * Creates the job row and reserves its credits atomically: either both happen or neither (402 path).
-   * Repeating it for the same job id changes nothing and reports the first outcome.
+   * Repeating it for the same job id changes nothing and reports the first outcome. The transaction must end
+   * by `deadline` (epoch ms): statement, lock and, where the server has it, transaction timeouts bound it from
+   * its first statement, so an attempt its caller has given up on rolls back instead of committing late.
    */
-  admit(input: ProcessJobInput): Promise<{ created: boolean; balance: number }> {
+  admit(input: ProcessJobInput, deadline: number): Promise<{ created: boolean; balance: number }> {
     return this.em.transactional(async (em) => {
+      // Measured once the connection is ours: waiting for the pool eats into the same budget.
+      const budgetMs = deadline - Date.now();
+      if (budgetMs <= 0) throw new Error('admission: no time left in this attempt');
+      const budget = `${Math.ceil(budgetMs)}ms`;
+      await em.execute(
+        `select set_config('statement_timeout', ?, true), set_config('lock_timeout', ?, true),
+                case when current_setting('server_version_num')::int >= 170000 then set_config('transaction_timeout', ?, true) end`,
+        [budget, `${Math.min(ADMISSION_LOCK_TIMEOUT_MS, Math.ceil(budgetMs))}ms`, budget],
+      );
       const inserted = await em.execute(
         `insert into jobs (id, user_id, job_type, status, input_upload_id, target_upload_id, params, credits_cost,
-                           credit_state, idempotency_key)
-         values (?, ?, ?, 'pending', ?, ?, ?::jsonb, ?, 'reserved', ?)
+                           credit_state, idempotency_key, request_hash)
+         values (?, ?, ?, 'pending', ?, ?, ?::jsonb, ?, 'reserved', ?, ?)
          on conflict do nothing returning id`,
         [
           input.jobId,
@@ -31,6 +56,7 @@ export class JobStore {
           JSON.stringify(input.params),
           input.creditsCost,
           input.idempotencyKey ?? null,
+          input.requestHash ?? null,
         ],
       );
       const ledger = new Ledger(em);
@@ -74,11 +100,11 @@ export class JobStore {
   }
 
   /** Records why the job ended without a result; a job that already ended keeps its first outcome. */
-  async finishUnsuccessfully(jobId: string, status: Extract<JobStatus, 'failed' | 'canceled'>, code: JobFailure, message: string): Promise<void> {
+  async finishUnsuccessfully(jobId: string, outcome: UnsuccessfulOutcome): Promise<void> {
     await this.em.execute(
       `update jobs set status = ?, error_code = ?, error_message = ?, stage = ?, completed_at = now(), updated_at = now()
         where id = ? and ${UNFINISHED}`,
-      [status, code, message, status, jobId],
+      [outcome.status, outcome.code, outcome.message, outcome.status, jobId],
     );
   }
 
@@ -87,15 +113,53 @@ export class JobStore {
    * A charged job is never refunded, even when an operator's reset replays a failing branch after completion.
    */
   refund(userId: string, jobId: string): Promise<{ refunded: boolean }> {
+    return this.em.transactional(async (em) => ({ refunded: await refundIn(em, userId, jobId) }));
+  }
+
+  /**
+   * Ends a job whose workflow can no longer do it (terminated, timed out, never started): refunds a reservation
+   * and records the outcome, in one transaction, once. A job that already ended keeps its status; a charged one
+   * keeps its charge. Reports what it changed.
+   */
+  settle(jobId: string, outcome: UnsuccessfulOutcome): Promise<JobSettlement | null> {
     return this.em.transactional(async (em) => {
-      const [job] = await em.execute<{ creditState: string }[]>(
-        `select credit_state as "creditState" from jobs where id = ? and user_id = ? for update`,
-        [jobId, userId],
+      const [job] = await em.execute<{ userId: string; status: JobStatus; creditState: CreditState }[]>(
+        `select user_id as "userId", status, credit_state as "creditState" from jobs where id = ? for update`,
+        [jobId],
       );
-      if (job?.creditState !== 'reserved') return { refunded: false };
-      const outcome = await new Ledger(em).refund(userId, jobId);
-      await em.execute(`update jobs set credit_state = 'refunded', updated_at = now() where id = ?`, [jobId]);
-      return { refunded: outcome.applied };
+      if (!job) return null;
+      const refunded = await refundIn(em, job.userId, jobId);
+      const finished = job.status === 'pending' || job.status === 'processing';
+      if (finished) await new JobStore(em).finishUnsuccessfully(jobId, outcome);
+      return {
+        refunded,
+        finished,
+        status: finished ? outcome.status : job.status,
+        creditState: job.creditState === 'reserved' ? 'refunded' : job.creditState,
+      };
     });
   }
+
+  /** Jobs created before `createdBefore` whose credits are still reserved or whose status is still open, oldest first. */
+  findUnsettled(options: { createdBefore: Date; after?: { createdAt: Date; id: string } | undefined; limit: number }): Promise<UnsettledJobRow[]> {
+    const { createdBefore, after, limit } = options;
+    return this.em.execute<UnsettledJobRow[]>(
+      `select id, user_id as "userId", job_type as "jobType", status, credit_state as "creditState", created_at as "createdAt" from jobs
+        where (credit_state = 'reserved' or ${UNFINISHED}) and created_at < ? ${after ? 'and (created_at, id) > (?, ?)' : ''}
+        order by created_at, id limit ?`,
+      [createdBefore, ...(after ? [after.createdAt, after.id] : []), limit],
+    );
+  }
+}
+
+/** The refund step shared by the workflow's compensation and settlement: locks the row, refunds a reservation once. */
+async function refundIn(em: EntityManager, userId: string, jobId: string): Promise<boolean> {
+  const [job] = await em.execute<{ creditState: CreditState }[]>(
+    `select credit_state as "creditState" from jobs where id = ? and user_id = ? for update`,
+    [jobId, userId],
+  );
+  if (job?.creditState !== 'reserved') return false;
+  const outcome = await new Ledger(em).refund(userId, jobId);
+  await em.execute(`update jobs set credit_state = 'refunded', updated_at = now() where id = ?`, [jobId]);
+  return outcome.applied;
 }

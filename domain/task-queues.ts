@@ -11,3 +11,7 @@ export function taskQueuesFrom(config: { TEMPORAL_TASK_QUEUE_ORCHESTRATOR: strin
 /** The Temporal Schedule that starts renewal sweeps, and the id of the sweep workflow it starts. */
 export const RENEWAL_SWEEP_SCHEDULE_ID = 'billing-renewal-sweep';
 export const RENEWAL_SWEEP_WORKFLOW_ID = 'billing-renewal-sweep';
+
+/** The Temporal Schedule that starts job reconciliation passes, and the id of the pass it starts. */
+export const JOB_RECONCILE_SCHEDULE_ID = 'job-reconciler';
+export const JOB_RECONCILE_WORKFLOW_ID = 'job-reconciler';

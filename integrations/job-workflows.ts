@@ -3,14 +3,21 @@ import {
   ServiceError,
   WithStartWorkflowOperation,
   WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
   WorkflowUpdateFailedError,
   WorkflowUpdateRPCTimeoutOrCancelledError,
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { AppError, ErrorCode, InsufficientCreditsError } from '../domain/errors.js';
-import { JobFailure, type ProcessJobInput } from '../domain/jobs.js';
+import type { ProcessJobInput, ProcessJobResult } from '../domain/jobs/contract.js';
+import type { JobSettlement, JobWorkflowState } from '../domain/jobs/reconciliation.js';
+import { JobFailure, type JobType, type UnsuccessfulOutcome } from '../domain/jobs/vocabulary.js';
 import { CreditStateKey, JobStatusKey, JobTypeKey, UserIdKey } from '../domain/search-attributes.js';
 import { admitJobUpdate, processJobWorkflow } from '../workflows/process-job.workflow.js';
+import { settleJobWorkflow } from '../workflows/settle-job.workflow.js';
+
+/** Past the job's own lifetime, the workflow gets this long to run its compensation before Temporal stops it. */
+const COMPENSATION_ALLOWANCE_MS = 10 * 60_000;
 
 export type StartJobOutcome = { admitted: true; balance: number } | { admitted: false; reason: 'already_started' };
 
@@ -27,6 +34,9 @@ export async function startJobWorkflow(client: Client, input: ProcessJobInput, t
     // Concurrent duplicates join the running workflow; a closed one is only re-run if admission failed.
     workflowIdConflictPolicy: 'USE_EXISTING',
     workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+    // A backstop only: the workflow enforces the job's deadlines itself, and refunds; should it be stopped
+    // here instead, the reconciler settles the job.
+    ...(input.deadlines ? { workflowExecutionTimeout: input.deadlines.lifetimeSeconds * 1000 + COMPENSATION_ALLOWANCE_MS } : {}),
     typedSearchAttributes: [
       { key: UserIdKey, value: input.userId },
       { key: JobTypeKey, value: input.jobType },
@@ -57,7 +67,54 @@ export async function startJobWorkflow(client: Client, input: ProcessJobInput, t
   }
 }
 
-/** Asks the job's workflow to stop; it refunds and records the cancellation itself. */
+/** Asks the job's running workflow to stop; it refunds and records the cancellation itself. */
 export async function cancelJobWorkflow(client: Client, jobId: string): Promise<void> {
   await client.workflow.getHandle(jobId).cancel();
+}
+
+/** The state of the latest run under a job's id, with a completed job workflow's result. */
+export async function jobWorkflowState(client: Client, jobId: string): Promise<JobWorkflowState> {
+  const handle = client.workflow.getHandle(jobId);
+  try {
+    const { status, type } = await handle.describe();
+    if (status.name === 'RUNNING') return { kind: 'running' };
+    const completedJob = status.name === 'COMPLETED' && type === 'processJobWorkflow';
+    return { kind: 'closed', status: status.name, workflowType: type, result: completedJob ? ((await handle.result()) as ProcessJobResult) : undefined };
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) return { kind: 'missing' };
+    throw error;
+  }
+}
+
+/**
+ * Settles a job whose workflow stopped, through a settlement workflow under the job's id (see settleJobWorkflow),
+ * and waits for it. Returns 'running' when a workflow with that id is running: then that one settles the job.
+ */
+export async function settleJobThroughWorkflow(
+  client: Client,
+  taskQueue: string,
+  job: { id: string; userId: string; jobType: JobType },
+  outcome: UnsuccessfulOutcome,
+  reason: string,
+): Promise<JobSettlement | null | 'running'> {
+  try {
+    const handle = await client.workflow.start(settleJobWorkflow, {
+      workflowId: job.id,
+      taskQueue,
+      args: [{ jobId: job.id, outcome, reason }],
+      // Follows any closed run; never two at once, so a job whose workflow runs again is left to it.
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+      workflowIdConflictPolicy: 'FAIL',
+      typedSearchAttributes: [
+        { key: UserIdKey, value: job.userId },
+        { key: JobTypeKey, value: job.jobType },
+      ],
+      staticSummary: `Settlement of ${job.jobType} job for user ${job.userId}: ${outcome.code}`,
+      staticDetails: `${reason}. The job's own workflow stopped without settling it.`,
+    });
+    return await handle.result();
+  } catch (error) {
+    if (error instanceof WorkflowExecutionAlreadyStartedError) return 'running';
+    throw error;
+  }
 }

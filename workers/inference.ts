@@ -5,13 +5,14 @@ import { inferenceProcessSchema, loadConfig } from '../domain/config/index.js';
 import { createInferenceEngine } from '../inference/index.js';
 import { createLogger } from '../integrations/logger.js';
 import { createObjectStore } from '../integrations/object-store.js';
+import { untilConnected } from '../integrations/temporal.js';
 import { createInferenceWorker } from './inference-worker.js';
 
 const config = loadConfig(inferenceProcessSchema);
 const logger = createLogger({ level: config.LOG_LEVEL, name: 'worker-inference' });
 const engine = await createInferenceEngine(config, logger);
 const orm = await createOrm(config);
-const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+const connection = await untilConnected('worker connection', () => NativeConnection.connect({ address: config.TEMPORAL_ADDRESS }), logger);
 try {
   const worker = await createInferenceWorker({
     connection,

@@ -1,9 +1,12 @@
 import { fileURLToPath } from 'node:url';
 import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Client } from '@temporalio/client';
 import { type NativeConnection, Worker } from '@temporalio/worker';
 import { createBillingActivities, type BillingActivitiesDeps } from '../activities/billing.activities.js';
 import { createJobActivities } from '../activities/job.activities.js';
+import { createReconcileJobsActivities } from '../activities/reconcile-jobs.activities.js';
 import { createSystemActivities } from '../activities/system.activities.js';
+import type { Logger } from '../integrations/logger.js';
 
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
@@ -12,6 +15,9 @@ export interface OrchestratorWorkerDeps {
   namespace: string;
   taskQueue: string;
   orm: MikroORM;
+  /** The reconciler describes job workflows and starts settlement workflows through it. */
+  temporal: Client;
+  logger: Logger;
   /** Store re-checks for the renewal sweep; omitted where a worker does not sweep (e.g. job tests). */
   billing?: BillingActivitiesDeps;
 }
@@ -26,6 +32,7 @@ export function createOrchestratorWorker(deps: OrchestratorWorkerDeps): Promise<
     activities: {
       ...createSystemActivities({ workerRole: 'orchestrator' }),
       ...createJobActivities({ orm: deps.orm }),
+      ...createReconcileJobsActivities({ orm: deps.orm, temporal: deps.temporal, taskQueue: deps.taskQueue, logger: deps.logger }),
       ...(deps.billing ? createBillingActivities(deps.billing) : {}),
     },
   });

@@ -11,11 +11,15 @@ import {
   setHandler,
   TimeoutFailure,
   upsertSearchAttributes,
+  workflowInfo,
 } from '@temporalio/workflow';
+import { TimeoutType } from '@temporalio/common';
 import type { InferenceActivities } from '../activities/inference.activities.js';
 import type { JobActivities } from '../activities/job.activities.js';
-import { JobFailure, type ProcessJobInput, type ProcessJobResult, resultKey } from '../domain/jobs.js';
+import { type JobDeadlines, type ProcessJobInput, type ProcessJobResult, specOf } from '../domain/jobs/contract.js';
+import { JobFailure, resultKey, type UnsuccessfulOutcome } from '../domain/jobs/vocabulary.js';
 import { CreditStateKey, JobStatusKey } from '../domain/search-attributes.js';
+import { BOOKKEEPING } from './activity-options.js';
 
 /** Admission result the API waits for (update-with-start): once it returns, credits are reserved. */
 export interface Admission {
@@ -29,11 +33,6 @@ const ADMISSION = {
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumAttempts: 5 },
 } as const;
-/** Bookkeeping and compensations must eventually happen: retried until they do, with capped backoff. */
-const BOOKKEEPING = {
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-} as const;
 /** Inference heartbeats; a silent worker is presumed dead and the attempt moves to another worker. */
 const INFERENCE = {
   startToCloseTimeout: '15 minutes',
@@ -46,6 +45,8 @@ const INFERENCE = {
     nonRetryableErrorTypes: Object.values(JobFailure),
   },
 } as const;
+/** For histories started before jobs carried deadlines. */
+const DEFAULT_DEADLINES: JobDeadlines = { queueSeconds: 600, lifetimeSeconds: 1800 };
 
 // Bookkeeping is a few short SQL statements on the orchestrator itself: local activities save the task-queue
 // round trips that would otherwise dominate a job's orchestration overhead.
@@ -55,10 +56,12 @@ const admission = proxyLocalActivities<JobActivities>(ADMISSION);
 /**
  * One job, as a saga: reserve credits → inference on a GPU queue (result written to S3 there) → commit the
  * charge. Any failure or cancellation refunds the reservation exactly once and records a stable error code.
+ * Deadlines are Temporal's own timeouts: the inference activity must be started within the queue deadline
+ * (NO_CAPACITY) and finish within what is left of the job's lifetime (DEADLINE_EXCEEDED). Should the workflow
+ * itself stop (terminated, timed out), the reconciler settles the job instead.
  * Business outcomes (failed, canceled) complete the workflow normally; only a refused admission fails it.
  */
 export async function processJobWorkflow(input: ProcessJobInput): Promise<ProcessJobResult> {
-  const inference = proxyActivities<InferenceActivities>({ ...INFERENCE, taskQueue: input.inferenceTaskQueue });
   // Admission runs once, whether the API's update or the workflow's own start gets there first.
   let admitted: Promise<Admission> | undefined;
   const admit = () => (admitted ??= admitOnce(input));
@@ -76,10 +79,9 @@ export async function processJobWorkflow(input: ProcessJobInput): Promise<Proces
 
   try {
     const key = resultKey(input.userId, input.jobId);
-    await inference.runInference({
+    await inferenceWithinDeadlines(input).runInference({
       jobId: input.jobId,
-      jobType: input.jobType,
-      params: input.params,
+      spec: specOf(input),
       inputKey: input.inputKey,
       ...(input.targetKey ? { targetKey: input.targetKey } : {}),
       resultKey: key,
@@ -96,8 +98,7 @@ export async function processJobWorkflow(input: ProcessJobInput): Promise<Proces
     }
     throw ApplicationFailure.create({ type: JobFailure.INTERNAL, message: `job ended as ${status} before completion`, nonRetryable: true });
   } catch (error) {
-    const status = isCancellation(error) ? 'canceled' : 'failed';
-    const code = status === 'canceled' ? JobFailure.CANCELED : failureCode(error);
+    const outcome = unsuccessfulOutcome(error);
     await CancellationScope.nonCancellable(async () => {
       for (const compensate of compensations) {
         try {
@@ -106,16 +107,29 @@ export async function processJobWorkflow(input: ProcessJobInput): Promise<Proces
           log.error('compensation failed', { jobId: input.jobId, error: String(compensationError) });
         }
       }
-      await jobs.finishJobUnsuccessfully({ jobId: input.jobId, status, code, message: failureMessage(error) });
+      await jobs.finishJobUnsuccessfully({ jobId: input.jobId, outcome });
     });
     upsertSearchAttributes([
-      { key: JobStatusKey, value: status },
+      { key: JobStatusKey, value: outcome.status },
       { key: CreditStateKey, value: 'refunded' },
     ]);
-    setCurrentDetails(`${status === 'canceled' ? 'Canceled' : `Failed with ${code}`}; credits refunded.`);
-    log.warn('job did not complete', { jobId: input.jobId, status, code });
-    return { status, errorCode: code };
+    setCurrentDetails(`${outcome.status === 'canceled' ? 'Canceled' : `Failed with ${outcome.code}`}; credits refunded.`);
+    log.warn('job did not complete', { jobId: input.jobId, status: outcome.status, code: outcome.code });
+    return { status: outcome.status, errorCode: outcome.code };
   }
+}
+
+/** The inference activity, bounded by the job's queue deadline and by what is left of its lifetime. */
+function inferenceWithinDeadlines(input: ProcessJobInput) {
+  const deadlines = input.deadlines ?? DEFAULT_DEADLINES;
+  const elapsedMs = Date.now() - workflowInfo().startTime.getTime();
+  const remainingMs = Math.max(1_000, deadlines.lifetimeSeconds * 1000 - elapsedMs);
+  return proxyActivities<InferenceActivities>({
+    ...INFERENCE,
+    taskQueue: input.inferenceTaskQueue,
+    scheduleToStartTimeout: deadlines.queueSeconds * 1000,
+    scheduleToCloseTimeout: remainingMs,
+  });
 }
 
 async function admitOnce(input: ProcessJobInput): Promise<Admission> {
@@ -140,18 +154,31 @@ function businessFailure(error: unknown): ApplicationFailure | undefined {
   return cause instanceof ApplicationFailure && cause.type && knownFailures.has(cause.type) ? cause : undefined;
 }
 
-/** The stable code for a failure: a business failure's own type, else what kind of step gave up. */
+/** The stable code for a failure: a business failure's own type, a missed deadline, else what kind of step gave up. */
 function failureCode(error: unknown): JobFailure {
   const business = businessFailure(error);
   if (business) return business.type as JobFailure;
+  if (error instanceof ActivityFailure && error.cause instanceof TimeoutFailure) {
+    if (error.cause.timeoutType === TimeoutType.SCHEDULE_TO_START) return JobFailure.NO_CAPACITY;
+    if (error.cause.timeoutType === TimeoutType.SCHEDULE_TO_CLOSE) return JobFailure.DEADLINE_EXCEEDED;
+  }
   if (error instanceof ActivityFailure && (error.activityType === 'runInference' || error.cause instanceof TimeoutFailure)) {
     return JobFailure.INFERENCE_FAILED;
   }
   return JobFailure.INTERNAL;
 }
 
+const DEADLINE_MESSAGES: Partial<Record<JobFailure, string>> = {
+  [JobFailure.NO_CAPACITY]: 'No processing capacity was free in time; no credits were charged. Try again later.',
+  [JobFailure.DEADLINE_EXCEEDED]: 'Processing took longer than allowed; no credits were charged.',
+};
+
 /** A message safe to show the user: business failures explain themselves, infrastructure ones stay generic. */
 function failureMessage(error: unknown): string {
-  if (isCancellation(error)) return 'The job was canceled.';
-  return businessFailure(error)?.message ?? 'Processing failed after several attempts; no credits were charged.';
+  return businessFailure(error)?.message ?? DEADLINE_MESSAGES[failureCode(error)] ?? 'Processing failed after several attempts; no credits were charged.';
+}
+
+function unsuccessfulOutcome(error: unknown): UnsuccessfulOutcome {
+  if (isCancellation(error)) return { status: 'canceled', code: JobFailure.CANCELED, message: 'The job was canceled.' };
+  return { status: 'failed', code: failureCode(error), message: failureMessage(error) };
 }

@@ -10,7 +10,7 @@ export function errorHandler(): Middleware<AppState> {
   return async (ctx, next) => {
     try {
       await next();
-      if (ctx.status === 404 && ctx.body === undefined) throw new AppError(404, ErrorCode.NOT_FOUND, 'No such resource.');
+      if (ctx.body === undefined) throwForUnservedRequest(ctx.status, ctx.response.get('Allow'));
     } catch (error) {
       const appError = toAppError(error);
       if (appError.status >= 500) ctx.state.logger.error({ err: error }, 'request failed');
@@ -26,6 +26,18 @@ export function errorHandler(): Middleware<AppState> {
       };
     }
   };
+}
+
+/**
+ * The router leaves a request no route served as a bare status: 404 for an unknown path, 405 (or 501 for a
+ * method it knows nowhere, e.g. TRACE) with the path's `Allow` list. Both become an error body; an unknown
+ * method on a known path is a 405 too.
+ */
+function throwForUnservedRequest(status: number, allow: string): void {
+  if (status === 404 || ((status === 405 || status === 501) && !allow)) throw new AppError(404, ErrorCode.NOT_FOUND, 'No such resource.');
+  if (status === 405 || status === 501) {
+    throw new AppError(405, ErrorCode.METHOD_NOT_ALLOWED, `This resource answers ${allow}.`, undefined, { Allow: allow });
+  }
 }
 
 function toAppError(error: unknown): AppError {

@@ -2,23 +2,29 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Client } from '@temporalio/client';
 import type { Context } from 'koa';
 import { z } from 'zod';
-import type { Job } from '../../db/entities/job.js';
+import type { JobRow } from '../../db/job-queries.js';
 import { JobQueries } from '../../db/job-queries.js';
 import type { ApiConfig } from '../../domain/config/index.js';
 import { AppError, ErrorCode } from '../../domain/errors.js';
-import { estimatedSeconds, jobStatuses, terminalJobStatuses } from '../../domain/jobs.js';
+import { jobParameterSchemas, type JobSpec } from '../../domain/jobs/parameters.js';
+import { estimatedSeconds, planJob } from '../../domain/jobs/plan.js';
+import { JobFailure, jobStatuses, jobTypes, terminalJobStatuses } from '../../domain/jobs/vocabulary.js';
 import type { TaskQueues } from '../../domain/task-queues.js';
 import type { JobChangeFeed } from '../../integrations/job-change-feed.js';
 import type { ObjectStore } from '../../integrations/object-store.js';
 import { limitPerUser, type RateLimiters } from '../middleware/rate-limit.js';
 import { invalidRequest } from '../middleware/validate.js';
-import type { ApiRoutes } from '../routing.js';
+import { requireOneOf, type ApiRoutes } from '../routing.js';
 import type { AppState } from '../state.js';
 import { cancelJob, createJob, findOwnJob } from '../services/jobs.js';
 import { jobEventStream, type ServerSentEvent } from '../services/job-events.js';
+import { StreamSlots } from '../services/stream-slots.js';
 
 export interface JobRouteDeps {
-  config: Pick<ApiConfig, 'MAX_JOBS_IN_FLIGHT' | 'RESULT_URL_TTL_SECONDS' | 'CANCEL_WAIT_SECONDS'>;
+  config: Pick<
+    ApiConfig,
+    'MAX_JOBS_IN_FLIGHT' | 'RESULT_URL_TTL_SECONDS' | 'CANCEL_WAIT_SECONDS' | 'JOB_QUEUE_TIMEOUT' | 'JOB_LIFETIME' | 'JOB_EVENT_STREAMS_PER_USER' | 'JOB_EVENT_STREAMS_TOTAL'
+  >;
   orm: MikroORM;
   objectStore: ObjectStore;
   temporal: Client;
@@ -32,36 +38,25 @@ const imageUrl = z.string().min(1).max(2048).meta({
   description: "Accepted only when it names one of the caller's own uploads (never fetched).",
 });
 const source = { input: uploadRef.optional(), input_image_url: imageUrl.optional() };
-const faceEnhance = z.boolean().meta({ description: 'Restore faces after the main step (costs more).' });
 
 const createJobSchema = z
   .discriminatedUnion('job_type', [
-    z.object({
-      job_type: z.literal('upscale'),
-      ...source,
-      parameters: z.strictObject({ scale_factor: z.union([z.literal(2), z.literal(4)]).default(2), face_enhance: faceEnhance.optional() }).default({ scale_factor: 2 }),
-    }),
-    z.object({
-      job_type: z.literal('face_restoration'),
-      ...source,
-      parameters: z
-        .strictObject({
-          model: z.enum(['gfpgan', 'codeformer', 'custom_lora']).default('gfpgan'),
-          fidelity: z.number().min(0).max(1).optional().meta({ description: 'CodeFormer only: 0 = strongest restoration, 1 = closest to the input.' }),
-          scale_factor: z.union([z.literal(2), z.literal(4)]).optional().meta({ description: 'Also upscale the background.' }),
-          face_enhance: faceEnhance.optional(),
-        })
-        .default({ model: 'gfpgan' }),
-    }),
-    z.object({
-      job_type: z.literal('face_swap'),
-      ...source,
-      target: uploadRef.optional().meta({ description: 'The photo whose faces are replaced by the face in `input`.' }),
-      target_image_url: imageUrl.optional(),
-      parameters: z
-        .strictObject({ face_enhance: faceEnhance.optional(), face_selection: z.enum(['all', 'largest']).default('all') })
-        .default({ face_selection: 'all' }),
-    }),
+    requireOneOf(z.object({ job_type: z.literal('upscale'), ...source, parameters: jobParameterSchemas.upscale.prefault({}) }), ['input', 'input_image_url']),
+    requireOneOf(
+      z.object({ job_type: z.literal('face_restoration'), ...source, parameters: jobParameterSchemas.face_restoration.prefault({}) }),
+      ['input', 'input_image_url'],
+    ),
+    requireOneOf(
+      z.object({
+        job_type: z.literal('face_swap'),
+        ...source,
+        target: uploadRef.optional().meta({ description: 'The photo whose faces are replaced by the face in `input`.' }),
+        target_image_url: imageUrl.optional(),
+        parameters: jobParameterSchemas.face_swap.prefault({}),
+      }),
+      ['input', 'input_image_url'],
+      ['target', 'target_image_url'],
+    ),
   ])
   .meta({ id: 'CreateJobRequest' });
 
@@ -77,24 +72,26 @@ const acceptedSchema = z
 const jobSchema = z
   .object({
     job_id: z.uuid(),
-    job_type: z.enum(['face_restoration', 'face_swap', 'upscale']),
+    job_type: z.enum(jobTypes),
     status: z.enum(jobStatuses),
     progress: z.number().min(0).max(1),
     stage: z.string().nullable(),
     parameters: z.record(z.string(), z.unknown()),
     credits_cost: z.int(),
     result_url: z.url().nullable().meta({ description: 'Short-lived presigned GET, once completed.' }),
-    error_code: z.string().nullable(),
+    error_code: z.enum(Object.values(JobFailure)).nullable(),
     error_message: z.string().nullable(),
     created_at: z.iso.datetime(),
     completed_at: z.iso.datetime().nullable(),
   })
   .meta({ id: 'Job' });
 
+/** The list cursor is opaque: `next_cursor` of the previous page, base64url. */
+const CURSOR = /^[A-Za-z0-9_-]{1,200}$/;
 const listQuerySchema = z.object({
   status: z.enum(jobStatuses).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().max(200).optional().meta({ description: '`next_cursor` of the previous page.' }),
+  cursor: z.string().regex(CURSOR).optional().meta({ description: '`next_cursor` of the previous page, as it was given (opaque).' }),
 });
 const jobListSchema = z.object({ jobs: z.array(jobSchema), next_cursor: z.string().nullable() }).meta({ id: 'JobList' });
 const jobIdParams = z.object({ id: z.string() });
@@ -102,6 +99,12 @@ const jobIdParams = z.object({ id: z.string() });
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 /** Longest silence on a job event stream: then it re-reads the job and sends a keepalive. */
 const EVENT_STREAM_QUIET_MS = 15_000;
+
+const PRICING =
+  'Price: the sum of the steps the job runs: a ×2 upscale 1 credit, a ×4 upscale 2, a face restoration 1, a face swap 2 ' +
+  '(so `upscale` with `face_enhance` adds 1, and a restoration with `scale_factor` adds the upscale). ' +
+  'Faces are looked for first: a restoration or swap without a face fails NO_FACE_FOUND before anything expensive runs, and is refunded. ' +
+  'A job not started by a worker within its queueing deadline fails NO_CAPACITY; one that outlives its lifetime fails DEADLINE_EXCEEDED; both are refunded.';
 
 /** Jobs: create (202, credits reserved), read, list, cancel, and live progress as Server-Sent Events. */
 export function jobRoutes(routes: ApiRoutes, deps: JobRouteDeps): void {
@@ -111,8 +114,10 @@ export function jobRoutes(routes: ApiRoutes, deps: JobRouteDeps): void {
     taskQueues: deps.taskQueues,
     objectStore: deps.objectStore,
     maxJobsInFlight: deps.config.MAX_JOBS_IN_FLIGHT,
+    deadlines: { queueSeconds: deps.config.JOB_QUEUE_TIMEOUT / 1000, lifetimeSeconds: deps.config.JOB_LIFETIME / 1000 },
   };
-  const view = (job: Job) => jobView(job, deps.objectStore, deps.config.RESULT_URL_TTL_SECONDS);
+  const streams = new StreamSlots(deps.config.JOB_EVENT_STREAMS_PER_USER, deps.config.JOB_EVENT_STREAMS_TOTAL);
+  const view = (job: JobRow) => jobView(job, deps.objectStore, deps.config.RESULT_URL_TTL_SECONDS);
 
   routes.authenticated({
     method: 'post',
@@ -120,7 +125,9 @@ export function jobRoutes(routes: ApiRoutes, deps: JobRouteDeps): void {
     summary: 'Start a job',
     description:
       'Reserves the credits before answering: 402 INSUFFICIENT_CREDITS leaves no job behind. Send an `Idempotency-Key` header ' +
-      '(1–255 printable ASCII characters) to make retries safe: the same key returns the same job and never charges twice.',
+      '(1–255 printable ASCII characters) to make retries safe: the same key with the same request returns the same job and never ' +
+      'charges twice; the same key with a different request is refused (422 IDEMPOTENCY_KEY_REUSED). ' +
+      PRICING,
     tags,
     middleware: [limitPerUser(deps.rateLimiters.jobSubmission)],
     request: { body: createJobSchema },
@@ -129,19 +136,18 @@ export function jobRoutes(routes: ApiRoutes, deps: JobRouteDeps): void {
       400: [ErrorCode.IDEMPOTENCY_KEY_INVALID],
       402: [ErrorCode.INSUFFICIENT_CREDITS],
       404: [ErrorCode.NOT_FOUND],
-      422: [ErrorCode.UPLOAD_MISSING, ErrorCode.UPLOAD_MISMATCH],
+      422: [ErrorCode.UPLOAD_MISSING, ErrorCode.UPLOAD_MISMATCH, ErrorCode.IDEMPOTENCY_KEY_REUSED],
       429: [ErrorCode.JOBS_IN_FLIGHT_LIMIT],
       503: [ErrorCode.SERVICE_UNAVAILABLE],
     },
     handler: async (ctx) => {
       const body = ctx.state.input.body;
       const userId = ctx.state.user.id;
+      const spec = specOfRequest(body);
       const { job } = await createJob(deps.orm.em, services, userId, {
-        jobType: body.job_type,
-        inputUploadId: uploadIdOf(userId, 'input', body.input, body.input_image_url),
-        targetUploadId:
-          body.job_type === 'face_swap' ? uploadIdOf(userId, 'target', body.target, body.target_image_url) : undefined,
-        params: body.parameters,
+        ...spec,
+        inputUploadId: uploadIdOf(userId, body.input, body.input_image_url),
+        targetUploadId: body.job_type === 'face_swap' ? uploadIdOf(userId, body.target, body.target_image_url) : undefined,
         idempotencyKey: idempotencyKeyOf(ctx),
       });
       ctx.status = 202;
@@ -149,7 +155,7 @@ export function jobRoutes(routes: ApiRoutes, deps: JobRouteDeps): void {
       ctx.body = {
         job_id: job.id,
         status: job.status,
-        estimated_time: estimatedSeconds(job.jobType, job.params),
+        estimated_time: estimatedSeconds(planJob(spec)),
         credits_cost: job.creditsCost,
       } satisfies z.infer<typeof acceptedSchema>;
     },
@@ -193,10 +199,14 @@ export function jobRoutes(routes: ApiRoutes, deps: JobRouteDeps): void {
     summary: 'Cancel a pending or processing job (its credits are refunded)',
     tags,
     request: { params: jobIdParams },
-    responses: { 200: { description: 'The job after cancellation (or as it finished, if it finished first).', schema: jobSchema } },
-    errors: { 404: [ErrorCode.NOT_FOUND], 409: [ErrorCode.JOB_NOT_CANCELABLE] },
+    responses: {
+      200: { description: 'The job after cancellation (or as it finished, if it finished first).', schema: jobSchema },
+      202: { description: 'Cancellation is under way but not finished yet; follow the job to see it end.', schema: jobSchema },
+    },
+    errors: { 404: [ErrorCode.NOT_FOUND], 409: [ErrorCode.JOB_NOT_CANCELABLE], 503: [ErrorCode.SERVICE_UNAVAILABLE] },
     handler: async (ctx) => {
-      const job = await cancelJob(deps.orm.em, deps.temporal, ctx.state.user.id, ctx.state.input.params.id, deps.config.CANCEL_WAIT_SECONDS);
+      const job = await cancelJob(deps.orm.em, services, ctx.state.user.id, ctx.state.input.params.id, deps.config.CANCEL_WAIT_SECONDS);
+      ctx.status = terminalJobStatuses.includes(job.status) ? 200 : 202;
       ctx.body = await view(job);
     },
   });
@@ -205,22 +215,25 @@ export function jobRoutes(routes: ApiRoutes, deps: JobRouteDeps): void {
     method: 'get',
     path: '/jobs/:id/events',
     summary: 'Live progress as Server-Sent Events',
-    description: 'Emits a `job` event (the Job object) on every change, and closes after the final state.',
+    description:
+      'Emits a `job` event (the Job object) on every change, and closes after the final state. ' +
+      'Concurrent streams are capped per user and per server (429 TOO_MANY_STREAMS beyond).',
     tags,
     request: { params: jobIdParams },
     responses: { 200: { description: 'An event stream of `job` events.', contentType: 'text/event-stream' } },
-    errors: { 404: [ErrorCode.NOT_FOUND] },
+    errors: { 404: [ErrorCode.NOT_FOUND], 429: [ErrorCode.TOO_MANY_STREAMS] },
     handler: async (ctx) => {
       const userId = ctx.state.user.id;
       const { id } = await findOwnJob(deps.orm.em, userId, ctx.state.input.params.id);
+      const release = streams.acquire(userId);
       const load = () => findOwnJob(deps.orm.em.fork(), userId, id);
-      const isFinal = (job: Job) => terminalJobStatuses.includes(job.status);
-      streamEvents(ctx, jobEventStream(load, view, isFinal, () => deps.jobChanges.nextChange(id, EVENT_STREAM_QUIET_MS)));
+      const isFinal = (job: JobRow) => terminalJobStatuses.includes(job.status);
+      streamEvents(ctx, jobEventStream(load, view, isFinal, () => deps.jobChanges.nextChange(id, EVENT_STREAM_QUIET_MS)), release);
     },
   });
 }
 
-async function jobView(job: Job, objectStore: ObjectStore, resultUrlTtl: number): Promise<z.infer<typeof jobSchema>> {
+async function jobView(job: JobRow, objectStore: ObjectStore, resultUrlTtl: number): Promise<z.infer<typeof jobSchema>> {
   return {
     job_id: job.id,
     job_type: job.jobType,
@@ -237,11 +250,21 @@ async function jobView(job: Job, objectStore: ObjectStore, resultUrlTtl: number)
   };
 }
 
-/** The upload a job names: by id, or by a URL that must point at one of the caller's own uploads. */
-function uploadIdOf(userId: string, field: 'input' | 'target', id: string | undefined, url: string | undefined): string {
+function specOfRequest(body: z.output<typeof createJobSchema>): JobSpec {
+  switch (body.job_type) {
+    case 'upscale':
+      return { jobType: body.job_type, params: body.parameters };
+    case 'face_restoration':
+      return { jobType: body.job_type, params: body.parameters };
+    case 'face_swap':
+      return { jobType: body.job_type, params: body.parameters };
+  }
+}
+
+/** The upload a job names: by id, or by a URL that must point at one of the caller's own uploads (the schema requires one). */
+function uploadIdOf(userId: string, id: string | undefined, url: string | undefined): string {
   if (id) return id;
-  if (!url) throw invalidRequest([{ location: 'body', path: field, message: 'Required' }], `\`${field}\` (an upload id) is required.`);
-  const match = /(?:^|\/)uploads\/([0-9a-f-]{36})\/([0-9a-f-]{36})(?:$|[?#])/i.exec(url);
+  const match = /(?:^|\/)uploads\/([0-9a-f-]{36})\/([0-9a-f-]{36})(?:$|[?#])/i.exec(url ?? '');
   // Anything that is not one of the caller's own upload keys is treated like an unknown upload.
   if (!match || match[1]!.toLowerCase() !== userId.toLowerCase()) throw new AppError(404, ErrorCode.NOT_FOUND, 'No such upload.');
   return match[2]!;
@@ -254,7 +277,7 @@ function idempotencyKeyOf(ctx: Context): string | undefined {
   return key;
 }
 
-function encodeCursor(job: Job): string {
+function encodeCursor(job: JobRow): string {
   return Buffer.from(`${job.createdAt.toISOString()}|${job.id}`).toString('base64url');
 }
 
@@ -266,7 +289,7 @@ function decodeCursor(cursor: string): { createdAt: Date; id: string } {
 }
 
 /** Writes an async sequence of events as `text/event-stream`, ending when it ends or the client leaves. */
-function streamEvents(ctx: Context & { state: AppState }, events: AsyncIterable<ServerSentEvent>): void {
+function streamEvents(ctx: Context & { state: AppState }, events: AsyncIterable<ServerSentEvent>, onEnd: () => void): void {
   ctx.req.socket.setTimeout(0);
   ctx.set({ 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
   ctx.status = 200;
@@ -280,5 +303,8 @@ function streamEvents(ctx: Context & { state: AppState }, events: AsyncIterable<
   };
   write()
     .catch((error: unknown) => ctx.state.logger.warn({ err: error }, 'job event stream ended with an error'))
-    .finally(() => ctx.res.end());
+    .finally(() => {
+      onEnd();
+      ctx.res.end();
+    });
 }

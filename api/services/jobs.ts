@@ -1,11 +1,16 @@
+import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Client } from '@temporalio/client';
-import type { Job } from '../../db/entities/job.js';
-import { JobQueries } from '../../db/job-queries.js';
+import { JobQueries, type JobRow } from '../../db/job-queries.js';
+import { JobStore } from '../../db/job-store.js';
 import { AppError, ErrorCode } from '../../domain/errors.js';
-import { creditsCost, type JobParams, type JobType, type ProcessJobInput, terminalJobStatuses } from '../../domain/jobs.js';
+import type { JobDeadlines, ProcessJobInput } from '../../domain/jobs/contract.js';
+import type { JobSpec } from '../../domain/jobs/parameters.js';
+import { creditsCost, planJob } from '../../domain/jobs/plan.js';
+import { CANCELED_OUTCOME, reconcileJob } from '../../domain/jobs/reconciliation.js';
+import { terminalJobStatuses } from '../../domain/jobs/vocabulary.js';
 import type { TaskQueues } from '../../domain/task-queues.js';
-import { cancelJobWorkflow, startJobWorkflow } from '../../integrations/job-workflows.js';
+import { cancelJobWorkflow, jobWorkflowState, settleJobThroughWorkflow, startJobWorkflow } from '../../integrations/job-workflows.js';
 import type { ObjectStore } from '../../integrations/object-store.js';
 import { isUuid, jobIdFor } from './ids.js';
 import { verifyUpload } from './uploads.js';
@@ -15,25 +20,26 @@ export interface JobServiceDeps {
   taskQueues: TaskQueues;
   objectStore: ObjectStore;
   maxJobsInFlight: number;
+  deadlines: JobDeadlines;
 }
 
-export interface NewJob {
-  jobType: JobType;
+export type NewJob = JobSpec & {
   inputUploadId: string;
   targetUploadId?: string | undefined;
-  params: JobParams;
   idempotencyKey?: string | undefined;
-}
+};
 
 /**
- * Creates a job: the same Idempotency-Key returns the same job; the uploads must be the caller's and really
- * in S3; the credits are reserved before this returns (402 otherwise, with nothing left behind).
+ * Creates a job: the same Idempotency-Key with the same request returns the same job (with another request,
+ * 422); the uploads must be the caller's and really in S3; the credits are reserved before this returns (402
+ * otherwise, with nothing left behind).
  */
-export async function createJob(em: EntityManager, deps: JobServiceDeps, userId: string, request: NewJob): Promise<{ job: Job; created: boolean }> {
+export async function createJob(em: EntityManager, deps: JobServiceDeps, userId: string, request: NewJob): Promise<{ job: JobRow; created: boolean }> {
   const queries = new JobQueries(em);
   const jobId = jobIdFor(userId, request.idempotencyKey);
+  const requestHash = request.idempotencyKey ? fingerprint(request) : undefined;
   const existing = request.idempotencyKey ? await queries.findOwn(userId, jobId) : null;
-  if (existing) return { job: existing, created: false };
+  if (existing) return { job: sameRequest(existing, requestHash), created: false };
 
   // A soft limit: simultaneous requests can each pass the count; the per-user submission rate limit bounds that.
   if ((await queries.countInFlight(userId)) >= deps.maxJobsInFlight) {
@@ -44,42 +50,82 @@ export async function createJob(em: EntityManager, deps: JobServiceDeps, userId:
   const input = await verifyUpload(em, deps.objectStore, userId, request.inputUploadId);
   const target = request.targetUploadId ? await verifyUpload(em, deps.objectStore, userId, request.targetUploadId) : undefined;
 
-  const workflowInput: ProcessJobInput = {
+  const workflowInput = {
     jobId,
     userId,
     jobType: request.jobType,
     params: request.params,
-    creditsCost: creditsCost(request.jobType, request.params),
+    creditsCost: creditsCost(planJob(request)),
     inputUploadId: input.id,
     inputKey: input.objectKey,
     ...(target ? { targetUploadId: target.id, targetKey: target.objectKey } : {}),
-    ...(request.idempotencyKey ? { idempotencyKey: request.idempotencyKey } : {}),
+    ...(request.idempotencyKey ? { idempotencyKey: request.idempotencyKey, requestHash } : {}),
     inferenceTaskQueue: deps.taskQueues.inference,
-  };
+    deadlines: deps.deadlines,
+  } as ProcessJobInput;
   const outcome = await startJobWorkflow(deps.temporal, workflowInput, deps.taskQueues.orchestrator);
   const job = await queries.findOwn(userId, jobId);
   if (!job) throw new Error(`job ${jobId} was ${outcome.admitted ? 'admitted' : 'started before'} but has no row`);
-  return { job, created: outcome.admitted };
+  // A concurrent request with the same key but another body joined the first one's workflow: it is refused here.
+  return { job: sameRequest(job, requestHash), created: outcome.admitted };
+}
+
+/** What an Idempotency-Key promises: the same request. Job type, uploads and parameters (defaults applied). */
+function fingerprint(request: NewJob): string {
+  const canonical = JSON.stringify([request.jobType, request.inputUploadId, request.targetUploadId ?? null, sortedKeys(request.params)]);
+  return createHash('sha256').update(canonical).digest('hex');
+}
+
+function sortedKeys(params: object): [string, unknown][] {
+  return Object.entries(params).sort(([a], [b]) => a.localeCompare(b));
+}
+
+function sameRequest(job: JobRow, requestHash: string | undefined): JobRow {
+  if (requestHash && job.requestHash !== requestHash) {
+    throw new AppError(422, ErrorCode.IDEMPOTENCY_KEY_REUSED, 'This Idempotency-Key was already used with a different request; use a new key for a new job.', {
+      job_id: job.id,
+    });
+  }
+  return job;
 }
 
 /** The caller's job, or 404 (someone else's job is indistinguishable from a missing one). */
-export async function findOwnJob(em: EntityManager, userId: string, jobId: string): Promise<Job> {
+export async function findOwnJob(em: EntityManager, userId: string, jobId: string): Promise<JobRow> {
   const job = isUuid(jobId) ? await new JobQueries(em).findOwn(userId, jobId) : null;
   if (!job) throw new AppError(404, ErrorCode.NOT_FOUND, 'No such job.');
   return job;
 }
 
 /**
- * Cancels a pending or processing job. The workflow refunds and records the cancellation; this waits up to
- * `waitSeconds` for that and returns the job as it then stands (a job that finished first stays finished).
+ * Cancels a pending or processing job. A running workflow refunds and records the cancellation itself (this
+ * waits up to `waitSeconds` for it); a job whose workflow has stopped is settled here, through the same path
+ * as the reconciler. Returns the job as it then stands: canceled, finished first, or still being canceled.
  */
-export async function cancelJob(em: EntityManager, temporal: Client, userId: string, jobId: string, waitSeconds: number): Promise<Job> {
+export async function cancelJob(
+  em: EntityManager,
+  deps: { temporal: Client; taskQueues: TaskQueues },
+  userId: string,
+  jobId: string,
+  waitSeconds: number,
+): Promise<JobRow> {
   const job = await findOwnJob(em, userId, jobId);
   if (terminalJobStatuses.includes(job.status)) {
     throw new AppError(409, ErrorCode.JOB_NOT_CANCELABLE, `The job is already ${job.status}.`, { status: job.status });
   }
+  const decision = reconcileJob(await jobWorkflowState(deps.temporal, jobId), CANCELED_OUTCOME);
+  if (decision.action === 'complete') {
+    await new JobStore(em).complete(jobId, decision.resultKey);
+  } else if (decision.action === 'settle') {
+    const settled = await settleJobThroughWorkflow(deps.temporal, deps.taskQueues.orchestrator, job, decision.outcome, 'Canceled by the user');
+    if (settled === 'running') await cancelAndWait(deps.temporal, jobId, waitSeconds);
+  } else {
+    await cancelAndWait(deps.temporal, jobId, waitSeconds);
+  }
+  return findOwnJob(em, userId, jobId);
+}
+
+async function cancelAndWait(temporal: Client, jobId: string, waitSeconds: number): Promise<void> {
   await cancelJobWorkflow(temporal, jobId);
   const settled = temporal.workflow.getHandle(jobId).result().catch(() => undefined);
   await Promise.race([settled, new Promise((resolve) => setTimeout(resolve, waitSeconds * 1000).unref())]);
-  return findOwnJob(em, userId, jobId);
 }

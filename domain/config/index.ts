@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { billingEnvSchema } from './billing.js';
 import { apiEnvSchema, coreEnvSchema } from './core.js';
 import { inferenceEnvSchema } from './inference.js';
-import { jobsEnvSchema } from './jobs.js';
+import { jobsEnvSchema, reconcilerEnvSchema } from './jobs.js';
 
 /**
  * The environment, declared once. Sections live in their own files; each process parses the sections it
@@ -14,7 +14,7 @@ export const apiProcessSchema = coreEnvSchema
   .extend(billingEnvSchema.shape)
   // Read-only: /readyz reports which models in the workers' MODEL_DIR are placeholders.
   .extend(inferenceEnvSchema.pick({ MODEL_DIR: true }).shape);
-export const orchestratorProcessSchema = coreEnvSchema.extend(billingEnvSchema.shape);
+export const orchestratorProcessSchema = coreEnvSchema.extend(billingEnvSchema.shape).extend(reconcilerEnvSchema.shape);
 export const inferenceProcessSchema = coreEnvSchema.extend(inferenceEnvSchema.shape);
 /** Everything, for tooling that documents or checks the whole environment. */
 export const envSchema = apiProcessSchema.extend(orchestratorProcessSchema.shape).extend(inferenceProcessSchema.shape);

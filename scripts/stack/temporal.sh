@@ -68,7 +68,10 @@ t_up() {
   bin=$(bash "$REPO_ROOT/scripts/install/temporal.sh") || die "temporal: no binary (see scripts/install/temporal.sh)"
   printf '%s\n' "$bin" >"$T_STATE/bin"
   local args=(server start-dev --ip 127.0.0.1 --port "$TEMPORAL_PORT" --ui-port "$TEMPORAL_UI_PORT"
-    --db-filename "$T_DB" --namespace "$TEMPORAL_LOCAL_NAMESPACE" --log-level warn)
+    --db-filename "$T_DB" --namespace "$TEMPORAL_LOCAL_NAMESPACE" --log-level warn
+    # WAL with synchronous=normal: commits survive a crash of the server process (not of the machine) and
+    # no longer wait for an fsync each, which more than doubles the workflows per second the server sustains.
+    --sqlite-pragma journal_mode=wal --sqlite-pragma synchronous=normal)
   local sa
   for sa in "${TEMPORAL_SEARCH_ATTRIBUTES[@]}"; do args+=(--search-attribute "$sa"); done
   # detached: own session, no terminal, pid written by the process itself

@@ -6,6 +6,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
 import { inferenceEnvSchema } from '../../domain/config/inference.js';
 import { createInferenceEngine, type InferenceEngine } from '../../inference/index.js';
+import { createLogger } from '../../integrations/logger.js';
 import type { ObjectStore } from '../../integrations/object-store.js';
 import { ensureModels } from '../../scripts/models/fetch.js';
 import { createInferenceWorker } from '../../workers/inference-worker.js';
@@ -50,8 +51,10 @@ export async function startTestWorkers(deps: {
   const suffix = randomUUID().slice(0, 8);
   const taskQueues = { orchestrator: `test-orchestrator-${suffix}`, inference: `test-inference-${suffix}` };
   const connection = await NativeConnection.connect({ address: deps.address });
+  const client = new Client({ connection: await Connection.connect({ address: deps.address }), namespace: deps.namespace });
+  const logger = createLogger({ level: 'silent', name: 'test-workers' });
   const workers = [
-    await createOrchestratorWorker({ connection, namespace: deps.namespace, taskQueue: taskQueues.orchestrator, orm: deps.orm }),
+    await createOrchestratorWorker({ connection, namespace: deps.namespace, taskQueue: taskQueues.orchestrator, orm: deps.orm, temporal: client, logger }),
   ];
   if (deps.engine) {
     workers.push(
@@ -67,7 +70,6 @@ export async function startTestWorkers(deps: {
     );
   }
   const running = Promise.all(workers.map((worker) => worker.run()));
-  const client = new Client({ connection: await Connection.connect({ address: deps.address }), namespace: deps.namespace });
   return {
     client,
     taskQueues,

@@ -33,12 +33,12 @@ async function admittedJob(): Promise<string> {
     jobId,
     userId: user.id,
     jobType: 'upscale',
-    params: {},
+    params: { scale_factor: 2, face_enhance: false },
     creditsCost: 1,
     inputUploadId: upload.id,
     inputKey: upload.key,
     inferenceTaskQueue: 'unused',
-  });
+  }, Date.now() + 10_000);
   return jobId;
 }
 

@@ -5,7 +5,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createOrm } from '../../db/orm.js';
 import { orchestratorProcessSchema } from '../../domain/config/index.js';
 import { InsufficientCreditsError } from '../../domain/errors.js';
-import { creditsCost, type JobParams, type JobType, type ProcessJobInput } from '../../domain/jobs.js';
+import type { ProcessJobInput } from '../../domain/jobs/contract.js';
+import type { JobSpecInput } from '../../domain/jobs/parameters.js';
 import type { InferenceEngine } from '../../inference/index.js';
 import { createObjectStore, type ObjectStore } from '../../integrations/object-store.js';
 import { cancelJobWorkflow, startJobWorkflow } from '../../integrations/job-workflows.js';
@@ -13,7 +14,8 @@ import type { processJobWorkflow } from '../../workflows/process-job.workflow.js
 import { smokeWorkflow } from '../../workflows/smoke.workflow.js';
 import { createUser, expectLedgerConsistent } from '../helpers/db.js';
 import { testConfig } from '../helpers/env.js';
-import { gradientPng, storedUpload } from '../helpers/uploads.js';
+import { balanceOf, jobInput, jobRow as row, ledgerEntries as entries } from '../helpers/jobs.js';
+import { gradientPng } from '../helpers/uploads.js';
 import { startTestWorkers, testInferenceEngine, type TestWorkers } from '../helpers/workers.js';
 
 let orm: MikroORM;
@@ -35,35 +37,15 @@ afterAll(async () => {
   await orm?.close();
 });
 
-async function jobFor(userId: string, jobType: JobType, params: JobParams, image: Buffer): Promise<ProcessJobInput> {
-  const upload = await storedUpload(orm, objectStore, userId, image);
-  return {
-    jobId: randomUUID(),
-    userId,
-    jobType,
-    params,
-    creditsCost: creditsCost(jobType, params),
-    inputUploadId: upload.id,
-    inputKey: upload.key,
-    inferenceTaskQueue: workers.taskQueues.inference,
-  };
-}
+const jobFor = (userId: string, jobType: JobSpecInput['jobType'], params: JobSpecInput['params'], image: Buffer) =>
+  jobInput({ orm, objectStore, inferenceTaskQueue: workers.taskQueues.inference }, userId, { jobType, params }, image);
 
 const start = (input: ProcessJobInput) => startJobWorkflow(workers.client, input, workers.taskQueues.orchestrator);
 const result = (jobId: string) => workers.client.workflow.getHandle(jobId).result();
 
-async function jobRow(jobId: string) {
-  const [row] = await orm.em.fork().execute<Record<string, unknown>[]>(
-    `select status, credit_state, error_code, result_key, progress from jobs where id = ?`,
-    [jobId],
-  );
-  return row;
-}
-
-async function balance(userId: string): Promise<number> {
-  const [row] = await orm.em.fork().execute<{ credits: number }[]>(`select credits from users where id = ?`, [userId]);
-  return row!.credits;
-}
+const jobRow = (jobId: string) => row(orm, jobId);
+const balance = (userId: string) => balanceOf(orm, userId);
+const ledgerEntries = (jobId: string) => entries(orm, jobId);
 
 /** What the Web UI's "Reset" does: replay the job from its first workflow task, in a new run; its result. */
 async function resetToFirstTask(jobId: string) {
@@ -77,14 +59,6 @@ async function resetToFirstTask(jobId: string) {
     requestId: randomUUID(),
   });
   return workers.client.workflow.getHandle<typeof processJobWorkflow>(jobId, runId ?? undefined).result();
-}
-
-async function ledgerEntries(jobId: string): Promise<string[]> {
-  const rows = await orm.em.fork().execute<{ type: string }[]>(
-    `select type from credit_transactions where reference = ? order by type`,
-    [jobId],
-  );
-  return rows.map((row) => row.type);
 }
 
 describe('job workflow through real Temporal, PostgreSQL and S3', () => {

@@ -4,7 +4,8 @@ import { Client, Connection } from '@temporalio/client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createOrm } from '../../db/orm.js';
 import { orchestratorProcessSchema } from '../../domain/config/index.js';
-import { creditsCost, type ProcessJobInput } from '../../domain/jobs.js';
+import type { ProcessJobInput } from '../../domain/jobs/contract.js';
+import { creditsCost, planJob } from '../../domain/jobs/plan.js';
 import { createObjectStore, type ObjectStore } from '../../integrations/object-store.js';
 import { startJobWorkflow } from '../../integrations/job-workflows.js';
 import { smokeWorkflow } from '../../workflows/smoke.workflow.js';
@@ -85,8 +86,8 @@ describe('service processes', () => {
       jobId: randomUUID(),
       userId: user.id,
       jobType: 'upscale',
-      params: { scale_factor: 4 },
-      creditsCost: creditsCost('upscale', { scale_factor: 4 }),
+      params: { scale_factor: 4, face_enhance: false },
+      creditsCost: creditsCost(planJob({ jobType: 'upscale', params: { scale_factor: 4, face_enhance: false } })),
       inputUploadId: upload.id,
       inputKey: upload.key,
       inferenceTaskQueue: queues.inference,

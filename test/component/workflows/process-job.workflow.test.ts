@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InferenceActivities } from '../../../activities/inference.activities.js';
 import type { JobActivities } from '../../../activities/job.activities.js';
 import { InsufficientCreditsError } from '../../../domain/errors.js';
-import { JobFailure, type ProcessJobInput } from '../../../domain/jobs.js';
+import type { JobDeadlines, ProcessJobInput } from '../../../domain/jobs/contract.js';
+import { JobFailure } from '../../../domain/jobs/vocabulary.js';
 import { CreditStateKey, JobStatusKey, JobTypeKey, UserIdKey } from '../../../domain/search-attributes.js';
 import { startJobWorkflow } from '../../../integrations/job-workflows.js';
 import { workflowsPath } from '../../../workers/orchestrator-worker.js';
@@ -17,6 +18,7 @@ import type { processJobWorkflow } from '../../../workflows/process-job.workflow
 
 // The saga's branches with mocked activities, on an ephemeral in-memory Temporal dev server (the project's
 // pinned binary). Activities record their calls so each test can assert what ran and in which order.
+// Deadlines are Temporal's own activity timeouts, so they are tested here against the real server.
 
 let env: TestWorkflowEnvironment;
 
@@ -55,7 +57,11 @@ function mockActivities(calls: Calls, inference: () => Promise<void>, options: {
       calls.push('refundJob');
       return { refunded: true };
     },
-    finishJobUnsuccessfully: async ({ status, code }) => void calls.push(`finish:${status}:${code}`),
+    finishJobUnsuccessfully: async ({ outcome }) => void calls.push(`finish:${outcome.status}:${outcome.code}`),
+    settleJob: async () => {
+      calls.push('settleJob');
+      return null;
+    },
   };
   const gpu: InferenceActivities = {
     runInference: async (input) => {
@@ -67,20 +73,33 @@ function mockActivities(calls: Calls, inference: () => Promise<void>, options: {
   return { job, gpu };
 }
 
-async function runJob(activities: ReturnType<typeof mockActivities>, act?: (jobId: string) => Promise<void>) {
+interface RunOptions {
+  act?: (jobId: string) => Promise<void>;
+  deadlines?: JobDeadlines;
+  /** Leave the GPU queue without a worker. */
+  noInferenceWorker?: boolean;
+}
+
+async function runJob(activities: ReturnType<typeof mockActivities>, options: RunOptions = {}) {
+  const { act, deadlines = { queueSeconds: 600, lifetimeSeconds: 1800 } } = options;
   const taskQueue = `unit-${randomUUID()}`;
   const inferenceTaskQueue = `${taskQueue}-gpu`;
   const orchestrator = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath, activities: activities.job });
-  const gpu = await Worker.create({ connection: env.nativeConnection, taskQueue: inferenceTaskQueue, activities: activities.gpu });
+  const gpu = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue: options.noInferenceWorker ? `${inferenceTaskQueue}-unpolled` : inferenceTaskQueue,
+    activities: activities.gpu,
+  });
   const input: ProcessJobInput = {
     jobId: randomUUID(),
     userId: randomUUID(),
     jobType: 'upscale',
-    params: { scale_factor: 2 },
+    params: { scale_factor: 2, face_enhance: false },
     creditsCost: 1,
     inputUploadId: randomUUID(),
     inputKey: 'uploads/u/i',
     inferenceTaskQueue,
+    deadlines,
   };
   return orchestrator.runUntil(
     gpu.runUntil(async () => {
@@ -145,9 +164,11 @@ describe('processJobWorkflow saga', () => {
           await Context.current().sleep(50);
         }
       }),
-      async (jobId) => {
-        await started;
-        await env.client.workflow.getHandle(jobId).cancel();
+      {
+        act: async (jobId) => {
+          await started;
+          await env.client.workflow.getHandle(jobId).cancel();
+        },
       },
     );
     expect(outcome.result).toEqual({ status: 'canceled', errorCode: JobFailure.CANCELED });
@@ -167,5 +188,30 @@ describe('processJobWorkflow saga', () => {
     const refused = runJob(mockActivities(calls, async () => undefined, { databaseDown: true }));
     await expect(refused).rejects.toMatchObject({ status: 503, code: 'SERVICE_UNAVAILABLE' });
     expect(calls).toEqual(['admitJob']);
+  });
+
+  it('fails NO_CAPACITY and refunds once when no inference worker starts the job within its queue deadline', async () => {
+    const calls: Calls = [];
+    const started = Date.now();
+    const outcome = await runJob(mockActivities(calls, async () => undefined), { noInferenceWorker: true, deadlines: { queueSeconds: 2, lifetimeSeconds: 60 } });
+    expect(outcome.result).toEqual({ status: 'failed', errorCode: JobFailure.NO_CAPACITY });
+    expect(calls).toEqual(['admitJob', 'refundJob', `finish:failed:${JobFailure.NO_CAPACITY}`]);
+    expect([outcome.jobStatus, outcome.creditState]).toEqual(['failed', 'refunded']);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(2_000);
+  });
+
+  it('fails DEADLINE_EXCEEDED and refunds once when inference outlives the job lifetime', async () => {
+    const calls: Calls = [];
+    const outcome = await runJob(
+      mockActivities(calls, async () => {
+        for (;;) {
+          heartbeat();
+          await Context.current().sleep(50);
+        }
+      }),
+      { deadlines: { queueSeconds: 60, lifetimeSeconds: 2 } },
+    );
+    expect(outcome.result).toEqual({ status: 'failed', errorCode: JobFailure.DEADLINE_EXCEEDED });
+    expect(calls).toEqual(['admitJob', 'runInference', 'refundJob', `finish:failed:${JobFailure.DEADLINE_EXCEEDED}`]);
   });
 });

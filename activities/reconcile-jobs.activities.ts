@@ -1,0 +1,60 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Client } from '@temporalio/client';
+import { JobStore } from '../db/job-store.js';
+import { reconcileJob } from '../domain/jobs/reconciliation.js';
+import { jobWorkflowState, settleJobThroughWorkflow } from '../integrations/job-workflows.js';
+import type { Logger } from '../integrations/logger.js';
+
+export interface ReconcilePageResult {
+  examined: number;
+  settled: number;
+  repaired: number;
+  running: number;
+  next: { createdAt: string; id: string } | null;
+}
+
+export interface ReconcileJobsDeps {
+  orm: MikroORM;
+  temporal: Client;
+  /** Where settlement workflows run (the orchestrator's own queue). */
+  taskQueue: string;
+  logger: Logger;
+}
+
+/** The reconciler's page: one activity per page, so a retry re-examines the page (every step is idempotent). */
+export function createReconcileJobsActivities(deps: ReconcileJobsDeps) {
+  return {
+    async reconcileJobsPage(input: { createdBefore: string; after: { createdAt: string; id: string } | null; limit: number }): Promise<ReconcilePageResult> {
+      const store = new JobStore(deps.orm.em.fork());
+      const jobs = await store.findUnsettled({
+        createdBefore: new Date(input.createdBefore),
+        after: input.after ? { createdAt: new Date(input.after.createdAt), id: input.after.id } : undefined,
+        limit: input.limit,
+      });
+      const result: ReconcilePageResult = { examined: jobs.length, settled: 0, repaired: 0, running: 0, next: null };
+      for (const job of jobs) {
+        const decision = reconcileJob(await jobWorkflowState(deps.temporal, job.id));
+        if (decision.action === 'leave') {
+          result.running++;
+        } else if (decision.action === 'complete') {
+          const status = await store.complete(job.id, decision.resultKey);
+          deps.logger.warn({ jobId: job.id, userId: job.userId, status }, 'reconciler: job workflow had completed; job row repaired');
+          result.repaired++;
+        } else {
+          const settlement = await settleJobThroughWorkflow(deps.temporal, deps.taskQueue, job, decision.outcome, 'Settled by the reconciler');
+          if (settlement === 'running') {
+            result.running++;
+          } else {
+            deps.logger.warn({ jobId: job.id, userId: job.userId, code: decision.outcome.code, ...settlement }, 'reconciler: settled a job its workflow left open');
+            result.settled++;
+          }
+        }
+      }
+      const last = jobs.at(-1);
+      if (last && jobs.length === input.limit) result.next = { createdAt: last.createdAt.toISOString(), id: last.id };
+      return result;
+    },
+  };
+}
+
+export type ReconcileJobsActivities = ReturnType<typeof createReconcileJobsActivities>;

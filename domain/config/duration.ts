@@ -1,0 +1,11 @@
+import { z } from 'zod';
+
+/** A duration in the environment, e.g. `90s`, `15m`, `1h`, `1d`; parsed to milliseconds. */
+export const durationMs = z
+  .string()
+  .regex(/^\d+(ms|s|m|h|d)$/, 'a duration like 90s, 15m, 1h or 1d')
+  .transform((value) => {
+    const [, amount, unit] = /^(\d+)(ms|s|m|h|d)$/.exec(value) ?? [];
+    const scale = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[unit as 'ms' | 's' | 'm' | 'h' | 'd'];
+    return Number(amount) * scale;
+  });

@@ -1,0 +1,36 @@
+import type { JobSpec } from './parameters.js';
+import type { JobFailure, JobStatus } from './vocabulary.js';
+
+/** How long a job may wait for an inference worker to start it, and how long it may live in all. */
+export interface JobDeadlines {
+  queueSeconds: number;
+  lifetimeSeconds: number;
+}
+
+/** What the API hands the job workflow. Keys, never image bytes: payloads stay small. */
+export type ProcessJobInput = JobSpec & {
+  jobId: string;
+  userId: string;
+  creditsCost: number;
+  inputUploadId: string;
+  inputKey: string;
+  targetUploadId?: string;
+  targetKey?: string;
+  idempotencyKey?: string;
+  /** Fingerprint of the request an Idempotency-Key was first used with: the same key with another request is refused. */
+  requestHash?: string;
+  inferenceTaskQueue: string;
+  /** Absent only in histories started before jobs carried deadlines. */
+  deadlines?: JobDeadlines;
+};
+
+export interface ProcessJobResult {
+  status: Extract<JobStatus, 'completed' | 'failed' | 'canceled'>;
+  resultKey?: string;
+  errorCode?: JobFailure;
+}
+
+/** Just the spec of something that carries one (e.g. the workflow input), to pass on without the rest. */
+export function specOf(carrier: JobSpec): JobSpec {
+  return { jobType: carrier.jobType, params: carrier.params } as JobSpec;
+}
