@@ -8,7 +8,7 @@ import { JobChangeFeed } from '../integrations/job-change-feed.js';
 import { createLogger } from '../integrations/logger.js';
 import { taskQueuesFrom } from '../domain/task-queues.js';
 import { createObjectStore } from '../integrations/object-store.js';
-import { connectTemporalClient } from '../integrations/temporal.js';
+import { connectTemporalClient, untilConnected } from '../integrations/temporal.js';
 import { createApp } from './app.js';
 import { createRateLimiters } from './middleware/rate-limit.js';
 import { readinessChecks } from './readiness.js';
@@ -16,7 +16,7 @@ import { readinessChecks } from './readiness.js';
 const config = loadConfig(apiProcessSchema);
 const logger = createLogger({ level: config.LOG_LEVEL, name: 'api' });
 const orm = await createOrm(config);
-const temporal = await connectTemporalClient(config);
+const temporal = await untilConnected('client connection', () => connectTemporalClient(config), logger);
 const objectStore = createObjectStore(config);
 // A small pool of its own: rate-limit checks stay fast when the ORM's pool is busy.
 const rateLimitPool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 5 });

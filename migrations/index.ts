@@ -4,6 +4,7 @@ import { Migration20261127100000_auth } from './Migration20261127100000_auth.js'
 import { Migration20261201000000_billing } from './Migration20261201000000_billing.js';
 import { Migration20261202000000_job_change_notify } from './Migration20261202000000_job_change_notify.js';
 import { Migration20261210000000_billing_accounts } from './Migration20261210000000_billing_accounts.js';
+import { Migration20261211000000_job_settlement } from './Migration20261211000000_job_settlement.js';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed from disk) so they load the same way under tsx,
@@ -15,4 +16,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261201000000_billing', class: Migration20261201000000_billing },
   { name: 'Migration20261202000000_job_change_notify', class: Migration20261202000000_job_change_notify },
   { name: 'Migration20261210000000_billing_accounts', class: Migration20261210000000_billing_accounts },
+  { name: 'Migration20261211000000_job_settlement', class: Migration20261211000000_job_settlement },
 ];

@@ -3,3 +3,5 @@ export { processJobWorkflow } from './process-job.workflow.js';
 export { smokeWorkflow } from './smoke.workflow.js';
 export { renewalSweepWorkflow } from './renewal-sweep.workflow.js';
 export { acknowledgePurchaseWorkflow } from './acknowledge-purchase.workflow.js';
+export { settleJobWorkflow } from './settle-job.workflow.js';
+export { reconcileJobsWorkflow } from './reconcile-jobs.workflow.js';
