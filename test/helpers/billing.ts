@@ -1,3 +1,6 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Client } from '@temporalio/client';
+import protos from '@temporalio/proto';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { createSigningChain, type SigningChain } from '../fakes/apple-ca.js';
 import { FakeAppleStore } from '../fakes/apple-store.js';
@@ -93,4 +96,19 @@ export async function ledgerSum(api: TestApi, userId: string): Promise<number> {
     .fork()
     .execute<{ total: number }[]>(`select coalesce(sum(amount), 0)::int as total from credit_transactions where user_id = ?`, [userId]);
   return row!.total;
+}
+
+/**
+ * Registers the `StoreAckState` search attribute on a server started before it was added to the local stack's
+ * list (the stack registers it at start; deployments with `temporal operator search-attribute create`).
+ */
+export async function ensureStoreAckSearchAttribute(client: Client): Promise<void> {
+  const namespace = client.options.namespace;
+  const listed = async () => 'StoreAckState' in (await client.connection.operatorService.listSearchAttributes({ namespace })).customAttributes;
+  if (await listed()) return;
+  await client.connection.operatorService.addSearchAttributes({
+    namespace,
+    searchAttributes: { StoreAckState: protos.temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD },
+  });
+  while (!(await listed())) await sleep(100);
 }
