@@ -1,13 +1,12 @@
+export type { InferenceCapabilities } from './capabilities.js';
 export { createInferenceEngine } from './engine.js';
 export { InferenceError, InferenceErrorCode } from './errors.js';
 export type {
   InferenceConfig,
   InferenceEngine,
   InferenceLogger,
-  InferenceParams,
   InferenceRequest,
   InferenceResult,
-  JobType,
   ModelStatus,
   ProgressListener,
   RunOptions,

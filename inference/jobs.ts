@@ -1,34 +1,26 @@
-import { z } from 'zod';
+import { parseJobSpec } from '../domain/jobs/parameters.js';
+import { type JobPlan, planJob } from '../domain/jobs/plan.js';
 import { InferenceError, InferenceErrorCode } from './errors.js';
 import { decodeImage } from './image/decode.js';
 import { encodeImage } from './image/encode.js';
 import type { DecodedImage, Raster } from './image/raster.js';
-import { detectFaces, type DetectedFace } from './faces/detect.js';
+import type { DetectedFace } from './faces/detect.js';
+import { loadFaceDetector } from './faces/detector.js';
 import { editFaces, largestFace, type FaceEditor } from './faces/edit.js';
 import type { ModelRegistry } from './models/registry.js';
 import { faceRestorer } from './pipelines/restore.js';
 import { faceEmbedding, faceSwapper } from './pipelines/swap.js';
 import { stageReporter } from './progress.js';
-import type { InferenceConfig, InferenceParams, InferenceRequest, InferenceResult, RunOptions } from './types.js';
-import { upscaleAlpha, upscaleRgb } from './upscale/upscale.js';
+import type { InferenceConfig, InferenceRequest, InferenceResult, RunOptions } from './types.js';
+import { checkUpscaleSize, selectUpscaler, upscaleImage } from './upscale/upscale-image.js';
 
-const paramsSchema = z.object({
-  model: z.enum(['gfpgan', 'codeformer', 'custom_lora']).default('gfpgan'),
-  scale_factor: z.union([z.literal(2), z.literal(4)]).optional(),
-  face_enhance: z.boolean().default(false),
-  fidelity: z.number().min(0).max(1).default(0.5),
-  face_selection: z.enum(['all', 'largest']).default('all'),
-});
-
-type Params = z.infer<typeof paramsSchema>;
-
-function parseParams(params: InferenceParams): Params {
-  const parsed = paramsSchema.safeParse(params);
-  if (!parsed.success) {
-    const detail = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
-    throw new InferenceError(InferenceErrorCode.INVALID_PARAMETERS, `invalid parameters: ${detail}`);
+/** The plan for a request; parameters are re-validated here, whoever sent them. */
+function planFor(request: InferenceRequest): JobPlan {
+  try {
+    return planJob(parseJobSpec(request.jobType, request.params));
+  } catch (error) {
+    throw new InferenceError(InferenceErrorCode.INVALID_PARAMETERS, `invalid parameters: ${(error as Error).message}`);
   }
-  return parsed.data;
 }
 
 interface JobContext {
@@ -37,38 +29,38 @@ interface JobContext {
   options: RunOptions;
 }
 
-async function findFaces(ctx: JobContext, image: Raster, selection: Params['face_selection']): Promise<DetectedFace[]> {
-  const models = { detector: await ctx.registry.get('face_detector'), landmarker: await ctx.registry.get('face_landmarker') };
-  const faces = await detectFaces(models, image, { minSize: ctx.config.FACE_MIN_SIZE });
+async function findFaces(ctx: JobContext, image: Raster, selection: JobPlan['faceSelection']): Promise<DetectedFace[]> {
+  const detect = await loadFaceDetector(ctx.registry);
+  const faces = await detect(image, { minSize: ctx.config.FACE_MIN_SIZE });
   const largest = largestFace(faces);
   return selection === 'largest' && largest ? [largest] : faces;
 }
 
-async function restorerFor(ctx: JobContext, params: Params): Promise<FaceEditor> {
-  return faceRestorer(await ctx.registry.get(params.model), params.fidelity);
+async function restorerFor(ctx: JobContext, restore: JobPlan['restore']): Promise<FaceEditor | undefined> {
+  return restore ? faceRestorer(await ctx.registry.get(restore.model), restore.fidelity) : undefined;
 }
 
-function checkOutputSize(ctx: JobContext, image: Raster, scale: number): void {
-  const pixels = image.width * scale * image.height * scale;
-  if (pixels > ctx.config.MAX_OUTPUT_PIXELS) {
-    throw new InferenceError(
-      InferenceErrorCode.IMAGE_TOO_LARGE,
-      `×${scale} would give ${image.width * scale}×${image.height * scale} pixels; the limit is ${ctx.config.MAX_OUTPUT_PIXELS}`,
-    );
-  }
+/** A face found on the input, placed on the input upscaled `scale` times. */
+function scaleFace(face: DetectedFace, scale: number): DetectedFace {
+  const { x1, y1, x2, y2 } = face.box;
+  return {
+    score: face.score,
+    box: { x1: x1 * scale, y1: y1 * scale, x2: x2 * scale, y2: y2 * scale },
+    keypoints: face.keypoints.map(([x, y]) => [(x + 0.5) * scale - 0.5, (y + 0.5) * scale - 0.5] as const),
+  };
 }
 
+/** The photo upscaled by the worker's default upscaler (quality on GPU, speed on CPU; see selectUpscaler). */
 async function upscale(ctx: JobContext, image: DecodedImage, scale: 2 | 4, progressShare: [number, number]): Promise<DecodedImage> {
-  const model = await ctx.registry.get(scale === 2 ? 'upscale_x2' : 'upscale_x4');
-  const upscaled = await upscaleRgb(model, image, scale, {
-    tileSize: ctx.config.UPSCALE_TILE_SIZE,
-    overlap: ctx.config.UPSCALE_TILE_OVERLAP,
+  const model = selectUpscaler(ctx.registry, ctx.config);
+  return upscaleImage(ctx.registry, ctx.config, image, { scale, model }, {
     signal: ctx.options.signal,
     onTile: stageReporter(ctx.options.onProgress, 'upscale', ...progressShare),
   });
-  if (image.hasAlpha) await upscaleAlpha(image, upscaled);
-  return { ...upscaled, hasAlpha: image.hasAlpha, format: image.format };
 }
+
+/** Refuses, before any model runs, an upscale whose working size is over MAX_OUTPUT_PIXELS. */
+const checkOutputSize = (ctx: JobContext, image: Raster, scale: 2 | 4) => checkUpscaleSize(ctx.config, image, scale, selectUpscaler(ctx.registry, ctx.config));
 
 const finish = async (ctx: JobContext, image: DecodedImage): Promise<InferenceResult> => {
   ctx.options.onProgress?.({ stage: 'encode', fraction: 0.95 });
@@ -77,64 +69,54 @@ const finish = async (ctx: JobContext, image: DecodedImage): Promise<InferenceRe
   return result;
 };
 
-async function runUpscale(ctx: JobContext, params: Params, input: DecodedImage): Promise<InferenceResult> {
-  const scale = params.scale_factor ?? 2;
-  checkOutputSize(ctx, input, scale);
-  const upscaled = await upscale(ctx, input, scale, [0.05, params.face_enhance ? 0.7 : 0.9]);
-  if (params.face_enhance) {
-    const restorer = await restorerFor(ctx, params);
-    const faces = await findFaces(ctx, upscaled, params.face_selection);
-    await editFaces(upscaled, faces, [restorer], { signal: ctx.options.signal, onFace: stageReporter(ctx.options.onProgress, 'faces', 0.7, 0.9) });
+/**
+ * Upscale and restoration: faces are found on the input first (a restoration without one fails before any
+ * expensive step), then the photo is upscaled, then the faces are restored at the final resolution.
+ */
+async function runEdit(ctx: JobContext, plan: JobPlan, input: DecodedImage): Promise<InferenceResult> {
+  if (plan.upscale) checkOutputSize(ctx, input, plan.upscale);
+  const restorer = await restorerFor(ctx, plan.restore);
+  let faces = plan.detectFaces === 'none' ? [] : await findFaces(ctx, input, plan.faceSelection);
+  if (plan.detectFaces === 'required' && faces.length === 0) throw new InferenceError(InferenceErrorCode.NO_FACE_FOUND, 'no face found in the photo');
+  const restoring = restorer !== undefined && faces.length > 0;
+  let image = input;
+  if (plan.upscale) {
+    image = await upscale(ctx, input, plan.upscale, [0.1, restoring ? 0.6 : 0.9]);
+    const scale = plan.upscale;
+    faces = faces.map((face) => scaleFace(face, scale));
   }
-  return finish(ctx, upscaled);
-}
-
-async function runRestoration(ctx: JobContext, params: Params, input: DecodedImage): Promise<InferenceResult> {
-  if (params.scale_factor) checkOutputSize(ctx, input, params.scale_factor);
-  const restorer = await restorerFor(ctx, params);
-  // Background first: faces are then restored at the final resolution.
-  const image = params.scale_factor ? await upscale(ctx, input, params.scale_factor, [0.05, 0.6]) : input;
-  const faces = await findFaces(ctx, image, params.face_selection);
-  if (faces.length === 0) throw new InferenceError(InferenceErrorCode.NO_FACE_FOUND, 'no face found in the photo');
-  const from = params.scale_factor ? 0.6 : 0.1;
-  await editFaces(image, faces, [restorer], { signal: ctx.options.signal, onFace: stageReporter(ctx.options.onProgress, 'faces', from, 0.9) });
+  if (restoring) {
+    const from = plan.upscale ? 0.6 : 0.1;
+    await editFaces(image, faces, [restorer], { signal: ctx.options.signal, onFace: stageReporter(ctx.options.onProgress, 'restore', from, 0.9) });
+  }
   return finish(ctx, image);
 }
 
-async function runSwap(ctx: JobContext, params: Params, source: DecodedImage, targetBytes: Buffer | undefined): Promise<InferenceResult> {
+/** Face swap: both photos' faces are found before the embedding, the swap and the optional restoration run. */
+async function runSwap(ctx: JobContext, plan: JobPlan, source: DecodedImage, targetBytes: Buffer | undefined): Promise<InferenceResult> {
   if (!targetBytes) throw new InferenceError(InferenceErrorCode.INVALID_PARAMETERS, 'face_swap needs a target photo');
   const target = await decodeImage(targetBytes, ctx.config.MAX_INPUT_PIXELS);
-  const [arcface, swapper] = [await ctx.registry.get('arcface'), await ctx.registry.get('inswapper')];
-  const restorer = params.face_enhance ? await restorerFor(ctx, params) : undefined;
+  const [arcface, swapper, restorer] = [await ctx.registry.get('arcface'), await ctx.registry.get('inswapper'), await restorerFor(ctx, plan.restore)];
 
   const sourceFace = largestFace(await findFaces(ctx, source, 'largest'));
   if (!sourceFace) throw new InferenceError(InferenceErrorCode.NO_FACE_FOUND, 'no face found in the source photo');
-  const editors = [await faceSwapper(swapper, await faceEmbedding(arcface, source, sourceFace)), ...(restorer ? [restorer] : [])];
-  ctx.options.onProgress?.({ stage: 'source', fraction: 0.1 });
-
-  const faces = await findFaces(ctx, target, params.face_selection);
+  const faces = await findFaces(ctx, target, plan.faceSelection);
   if (faces.length === 0) throw new InferenceError(InferenceErrorCode.NO_FACE_FOUND, 'no face found in the target photo');
-  await editFaces(target, faces, editors, { signal: ctx.options.signal, onFace: stageReporter(ctx.options.onProgress, 'faces', 0.15, 0.9) });
+  ctx.options.onProgress?.({ stage: 'detect', fraction: 0.1 });
+
+  const editors = [await faceSwapper(swapper, await faceEmbedding(arcface, source, sourceFace)), ...(restorer ? [restorer] : [])];
+  await editFaces(target, faces, editors, { signal: ctx.options.signal, onFace: stageReporter(ctx.options.onProgress, 'swap', 0.15, 0.9) });
   return finish(ctx, target);
 }
 
 /**
- * One job: parameters and every input image are validated before any model is loaded or run; the output
- * is encoded in the (target) input's format.
+ * One job: the parameters and every input image are validated before any model runs, and the pipeline runs
+ * exactly the job's plan (the steps it was priced by). The output is encoded in the (target) input's format.
  */
 export async function runJob(ctx: JobContext, request: InferenceRequest): Promise<InferenceResult> {
   ctx.options.signal?.throwIfAborted();
-  const params = parseParams(request.params ?? {});
+  const plan = planFor(request);
   const input = await decodeImage(request.input, ctx.config.MAX_INPUT_PIXELS);
   ctx.options.onProgress?.({ stage: 'decode', fraction: 0.05 });
-  switch (request.jobType) {
-    case 'upscale':
-      return runUpscale(ctx, params, input);
-    case 'face_restoration':
-      return runRestoration(ctx, params, input);
-    case 'face_swap':
-      return runSwap(ctx, params, input, request.target);
-    default:
-      throw new InferenceError(InferenceErrorCode.INVALID_PARAMETERS, `unknown job type ${String(request.jobType)}`);
-  }
+  return plan.swap ? runSwap(ctx, plan, input, request.target) : runEdit(ctx, plan, input);
 }

@@ -1,26 +1,14 @@
 import type { InferenceEnv } from '../domain/config/inference.js';
+import type { JobSpecInput } from '../domain/jobs/parameters.js';
+import type { InferenceCapabilities } from './capabilities.js';
 
-export type JobType = 'face_restoration' | 'face_swap' | 'upscale';
-
-export interface InferenceParams {
-  model?: 'gfpgan' | 'codeformer' | 'custom_lora';
-  scale_factor?: 2 | 4;
-  /** upscale: restore faces after upscaling; face_swap: restore the swapped faces. */
-  face_enhance?: boolean;
-  /** CodeFormer weight, 0 (best quality) .. 1 (closest to the input). */
-  fidelity?: number;
-  /** Which detected faces to process; default 'all'. */
-  face_selection?: 'all' | 'largest';
-}
-
-export interface InferenceRequest {
-  jobType: JobType;
+/** A job's spec (type and parameters, validated and completed by the pipeline) and its images. */
+export type InferenceRequest = JobSpecInput & {
   /** face_swap: the SOURCE face photo. */
   input: Buffer;
   /** face_swap: the photo whose faces are replaced. */
   target?: Buffer;
-  params: InferenceParams;
-}
+};
 
 export interface InferenceResult {
   data: Buffer;
@@ -55,6 +43,8 @@ export interface ModelStatus {
 export interface InferenceEngine {
   run(request: InferenceRequest, options?: RunOptions): Promise<InferenceResult>;
   describeModels(): ModelStatus[];
+  /** The upscalers, the default upscaler and the face detector jobs get here, and the non-commercial models. */
+  capabilities(): InferenceCapabilities;
   close(): Promise<void>;
 }
 

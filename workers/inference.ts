@@ -24,7 +24,13 @@ try {
     orm,
   });
   logger.info(
-    { taskQueue: config.TEMPORAL_TASK_QUEUE_INFERENCE, concurrency: config.INFERENCE_CONCURRENCY, models: engine.describeModels() },
+    {
+      taskQueue: config.TEMPORAL_TASK_QUEUE_INFERENCE,
+      concurrency: config.INFERENCE_CONCURRENCY,
+      // Upscalers, default upscaler, face detector and the non-commercial models (loaded or held back).
+      ...engine.capabilities(),
+      models: engine.describeModels(),
+    },
     'inference worker running',
   );
   await worker.run();

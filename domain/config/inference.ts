@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { UPSCALER_NAMES } from '../../inference/upscale/upscalers.js';
 
 /** Where `scripts/models/fetch-models.ts` puts models when MODEL_DIR is unset: `<repo>/.local/models`. */
 export const DEFAULT_MODEL_DIR = fileURLToPath(new URL('../../.local/models/', import.meta.url));
@@ -12,6 +13,13 @@ export const inferenceEnvSchema = z.object({
   INFERENCE_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(1),
   /** ONNX Runtime intra-op threads per session; 0 lets ONNX Runtime choose (all cores). */
   INFERENCE_THREADS: z.coerce.number().int().min(0).max(256).default(0),
+  /**
+   * Models whose weights are not licensed for commercial use (manifest `commercialUse: false`, e.g. SCRFD's
+   * InsightFace weights) load only when the operator sets this to true, accepting their licence terms.
+   */
+  INFERENCE_ALLOW_NON_COMMERCIAL_MODELS: z.enum(['true', 'false']).transform((value) => value === 'true').default(false),
+  /** The upscaler for jobs that name none; unset: realesrgan-x4plus with CUDA, realesrgan-x4fast on CPU. */
+  UPSCALE_DEFAULT_MODEL: z.enum(UPSCALER_NAMES).optional(),
   /** Load and warm every available model at start instead of on first use. */
   INFERENCE_WARMUP: z.enum(['true', 'false']).transform((value) => value === 'true').default(false),
   MAX_INPUT_PIXELS: z.coerce.number().int().min(64 * 64).default(40_000_000),
@@ -19,6 +27,8 @@ export const inferenceEnvSchema = z.object({
   /** Input tile edge for upscaling, in input pixels; memory per tile grows with its square. */
   UPSCALE_TILE_SIZE: z.coerce.number().int().min(32).max(2048).default(256),
   UPSCALE_TILE_OVERLAP: z.coerce.number().int().min(0).max(256).default(16),
+  /** Context each tile sees beyond its edges, discarded after the model (upstream Real-ESRGAN's tile_pad). */
+  UPSCALE_TILE_PAD: z.coerce.number().int().min(0).max(128).default(10),
   /** Faces smaller than this (box edge, input pixels) are ignored. */
   FACE_MIN_SIZE: z.coerce.number().int().min(8).default(32),
 });

@@ -24,7 +24,11 @@ export interface RegistryOptions {
   executionProvider: 'cpu' | 'cuda';
   /** 0 = ONNX Runtime's default (all cores). */
   threads: number;
+  /** The operator accepted the licences of weights not for commercial use (INFERENCE_ALLOW_NON_COMMERCIAL_MODELS). */
+  allowNonCommercial: boolean;
 }
+
+export const NON_COMMERCIAL_REFUSAL = 'weights not licensed for commercial use; set INFERENCE_ALLOW_NON_COMMERCIAL_MODELS=true to accept their licence';
 
 export async function sha256File(file: string): Promise<string> {
   const hash = createHash('sha256');
@@ -65,6 +69,7 @@ export class ModelRegistry {
   ) {
     for (const name of MODEL_NAMES) {
       const entry = this.entry(name);
+      const refused = entry !== undefined && !this.licenceAllows(entry);
       this.status.set(name, {
         name,
         file: entry?.file ?? '',
@@ -74,12 +79,15 @@ export class ModelRegistry {
         licence: entry?.licence.spdx ?? 'unknown',
         commercialUse: entry?.licence.commercialUse ?? false,
         ...(entry ? {} : { error: 'not in manifest' }),
+        ...(refused ? { error: NON_COMMERCIAL_REFUSAL } : {}),
       });
     }
   }
 
-  has(name: ModelName): boolean {
-    return this.entry(name) !== undefined;
+  /** In the manifest and allowed by its licence: whether a job may count on it (it may still fail to load). */
+  usable(name: ModelName): boolean {
+    const entry = this.entry(name);
+    return entry !== undefined && this.licenceAllows(entry);
   }
 
   get<N extends ModelName>(name: N): Promise<LoadedModel<N>> {
@@ -104,6 +112,10 @@ export class ModelRegistry {
     for (const status of this.status.values()) status.loaded = false;
   }
 
+  private licenceAllows(entry: ManifestEntry): boolean {
+    return entry.licence.commercialUse || this.options.allowNonCommercial;
+  }
+
   private entry(name: ModelName): ManifestEntry | undefined {
     return this.manifest.models.find((model) => model.name === name);
   }
@@ -118,6 +130,7 @@ export class ModelRegistry {
 
     const entry = this.entry(name);
     if (!entry) throw unavailable('not in manifest');
+    if (!this.licenceAllows(entry)) throw unavailable(NON_COMMERCIAL_REFUSAL);
     const file = path.resolve(this.options.modelDir, entry.file);
 
     let digest: string;

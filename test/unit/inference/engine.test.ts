@@ -59,7 +59,7 @@ describe('engine end to end (placeholder models with production signatures)', ()
       const progress: { fraction: number; stage: string }[] = [];
       const result = await engine.run({ jobType: 'face_restoration', input: photoPng, params: { model, fidelity: 0.3 } }, { onProgress: (p) => progress.push(p) });
       expect(result).toMatchObject({ contentType: 'image/png', width: 800, height: 533 });
-      expect(progress.filter((p) => p.stage === 'faces')).toHaveLength(3);
+      expect(progress.filter((p) => p.stage === 'restore')).toHaveLength(3);
       expect(progress.map((p) => p.fraction)).toEqual([...progress.map((p) => p.fraction)].sort((a, b) => a - b));
       expect(progress.at(-1)).toEqual({ stage: 'done', fraction: 1 });
     }
@@ -90,7 +90,7 @@ describe('engine end to end (placeholder models with production signatures)', ()
       { onProgress: (p) => progress.push(p.stage) },
     );
     expect(result).toMatchObject({ contentType: 'image/png', width: 800, height: 533 });
-    expect(progress.filter((stage) => stage === 'faces')).toHaveLength(3);
+    expect(progress.filter((stage) => stage === 'swap')).toHaveLength(3);
     // The placeholder swapper returns the target face: the photo comes back nearly unchanged.
     const before = await sharp(photoPng).raw().toBuffer();
     const after = await sharp(result.data).raw().toBuffer();
@@ -116,7 +116,7 @@ describe('engine failures are business errors with stable codes', () => {
     const engine = await engineFor();
     await expectCode(engine, { jobType: 'upscale', input: Buffer.from('<html>'), params: {} }, InferenceErrorCode.UNSUPPORTED_IMAGE);
     await expectCode(engine, { jobType: 'face_swap', input: photoJpeg, target: photoJpeg.subarray(0, 5000), params: {} }, InferenceErrorCode.UNSUPPORTED_IMAGE);
-    await expectCode(engine, { jobType: 'upscale', input: photoJpeg, params: { fidelity: 3 } }, InferenceErrorCode.INVALID_PARAMETERS);
+    await expectCode(engine, { jobType: 'upscale', input: photoJpeg, params: { fidelity: 3 } as never }, InferenceErrorCode.INVALID_PARAMETERS);
     await expectCode(engine, { jobType: 'upscale', input: photoJpeg, params: { scale_factor: 3 as 2 } }, InferenceErrorCode.INVALID_PARAMETERS);
     await expectCode(engine, { jobType: 'face_swap', input: photoJpeg, params: {} }, InferenceErrorCode.INVALID_PARAMETERS);
     expect(engine.describeModels().some((model) => model.loaded)).toBe(false);
@@ -145,9 +145,9 @@ describe('engine failures are business errors with stable codes', () => {
     await writeFile(file('gfpgan'), Buffer.concat([await readFile(file('gfpgan')), Buffer.from([0])]));
     await writeFile(file('codeformer'), await readFile(file('arcface')));
     await writeManifest(dir, upsertEntry(manifest, { ...manifest.models.find((m) => m.name === 'codeformer')!, sha256: await sha256File(file('codeformer')) }));
-    await writeFile(file('upscale_x4'), '');
-    await cp(file('upscale_x2'), `${file('upscale_x2')}.bak`);
-    await writeFile(file('upscale_x2'), Buffer.alloc(0));
+    // The CPU default upscaler (x4fast) serves both factors.
+    await cp(file('realesrgan_x4fast'), `${file('realesrgan_x4fast')}.bak`);
+    await writeFile(file('realesrgan_x4fast'), Buffer.alloc(0));
     const engine = await engineFor(dir);
 
     await expectCode(engine, { jobType: 'face_restoration', input: photoJpeg, params: { model: 'custom_lora' } }, InferenceErrorCode.MODEL_UNAVAILABLE);
@@ -160,7 +160,7 @@ describe('engine failures are business errors with stable codes', () => {
     expect(status.custom_lora!.error).toBe('not in manifest');
 
     // Fixed on disk: the next job loads it without a restart.
-    await cp(`${file('upscale_x2')}.bak`, file('upscale_x2'));
+    await cp(`${file('realesrgan_x4fast')}.bak`, file('realesrgan_x4fast'));
     await expect(engine.run({ jobType: 'upscale', input: await sharp(photoJpeg).resize(64).toBuffer(), params: { scale_factor: 2 } })).resolves.toMatchObject({ width: 128 });
     await engine.close();
   });
@@ -170,7 +170,8 @@ describe('engine failures are business errors with stable codes', () => {
     const engine = await engineFor(TEST_MODEL_DIR, { ONNX_EXECUTION_PROVIDER: 'cuda', INFERENCE_WARMUP: 'true' }, warnings);
     expect(warnings).toContain('CUDA provider unavailable, using CPU');
     expect(warnings.some((w) => w.startsWith('PLACEHOLDER'))).toBe(true);
-    const models = engine.describeModels().filter((m) => m.file !== '');
+    // Every model in the manifest except those held back by their licence.
+    const models = engine.describeModels().filter((m) => m.file !== '' && m.commercialUse);
     expect(models.every((m) => m.loaded && m.executionProvider === 'cpu')).toBe(true);
     await engine.close();
   });

@@ -19,6 +19,7 @@ export function testConfig(overrides: Partial<Record<string, string>> = {}): Inf
   return inferenceEnvSchema.parse({ MODEL_DIR: TEST_MODEL_DIR, ...overrides });
 }
 
-export async function testRegistry(modelDir = TEST_MODEL_DIR): Promise<ModelRegistry> {
-  return new ModelRegistry(await readManifest(modelDir), { modelDir, executionProvider: 'cpu', threads: 0 });
+/** Non-commercial models allowed, unless a test says otherwise. */
+export async function testRegistry(modelDir = TEST_MODEL_DIR, allowNonCommercial = true): Promise<ModelRegistry> {
+  return new ModelRegistry(await readManifest(modelDir), { modelDir, executionProvider: 'cpu', threads: 0, allowNonCommercial });
 }

