@@ -12,25 +12,16 @@ import sharp from 'sharp';
 import { inferenceEnvSchema } from '../domain/config/inference.js';
 import { createInferenceEngine, type InferenceRequest } from '../inference/index.js';
 import { ensureModels } from '../scripts/models/fetch.js';
+import { timeSessionRuns } from './inference-session-timer.js';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, jobs: { type: 'string', default: '200' } } });
 const runs = Number(values.runs), jobs = Number(values.jobs);
 
 // Pure model time: every session.run in this process is timed, whoever calls it.
-let sessionMs = 0;
-type Run = (this: ort.InferenceSession, ...args: Parameters<ort.InferenceSession['run']>) => ReturnType<ort.InferenceSession['run']>;
-const sessionClass = ort.InferenceSession as unknown as { prototype: { run: Run } };
-const run = sessionClass.prototype.run;
-sessionClass.prototype.run = async function (...args) {
-  const started = performance.now();
-  try {
-    return await run.apply(this, args);
-  } finally {
-    sessionMs += performance.now() - started;
-  }
-};
+const sessions = timeSessionRuns();
 
-const config = inferenceEnvSchema.parse(process.env);
+// ESRGAN-slim, so the upscale lines compare with the untiled x4 run below; per-model figures: inference-upscalers.bench.ts.
+const config = inferenceEnvSchema.parse({ UPSCALE_DEFAULT_MODEL: 'esrgan-slim', ...process.env });
 await ensureModels({ modelDir: config.MODEL_DIR });
 const engine = await createInferenceEngine(config);
 const placeholders = engine.describeModels().filter((m) => m.placeholder).map((m) => m.name);
@@ -45,11 +36,11 @@ async function measure(name: string, request: InferenceRequest) {
   await engine.run(request); // loads and warms the models
   const total: number[] = [], model: number[] = [];
   for (let i = 0; i < runs; i++) {
-    sessionMs = 0;
+    sessions.reset();
     const started = performance.now();
     await engine.run(request);
     total.push(performance.now() - started);
-    model.push(sessionMs);
+    model.push(sessions.elapsed());
   }
   const ms = median(total), inMp = (width * height) / 1e6;
   console.log(
@@ -70,9 +61,9 @@ await measure('face_swap 800×533 → 800×533 (3)', { jobType: 'face_swap', inp
 const x4 = await ort.InferenceSession.create(path.join(config.MODEL_DIR, 'esrgan_slim_x4.onnx'));
 const whole = new ort.Tensor('float32', new Float32Array(3 * 512 * 512).fill(0.5), [1, 3, 512, 512]);
 await x4.run({ input: whole });
-sessionMs = 0;
+sessions.reset();
 for (let i = 0; i < runs; i++) await x4.run({ input: whole });
-console.log(`x4 512×512 untiled session.run alone: ${(sessionMs / runs).toFixed(0)} ms`);
+console.log(`x4 512×512 untiled session.run alone: ${(sessions.elapsed() / runs).toFixed(0)} ms`);
 await x4.release();
 
 if (jobs > 0) {
