@@ -17,7 +17,8 @@ import { ApiRoutes } from './routing.js';
 import { authRoutes } from './routes/auth.js';
 import { billingRoutes } from './routes/billing.js';
 import { docsRoutes } from './routes/docs.js';
-import { healthRoutes, type ReadinessCheck } from './routes/health.js';
+import type { ReadinessCheck } from './readiness.js';
+import { healthRoutes } from './routes/health.js';
 import { jobRoutes } from './routes/jobs.js';
 import { uploadRoutes } from './routes/uploads.js';
 import type { AppState } from './state.js';
@@ -59,7 +60,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
 export function apiRoutes(deps: AppDeps): ApiRoutes {
   // Authenticated routes verify the bearer token, then charge the caller's general API budget.
   const routes = new ApiRoutes([requireUser(deps.config), limitPerUser(deps.rateLimiters.api)]);
-  healthRoutes(routes, deps.readinessChecks);
+  healthRoutes(routes, deps);
   authRoutes(routes, deps);
   uploadRoutes(routes, deps);
   jobRoutes(routes, deps);
