@@ -15,8 +15,10 @@ export function createJobActivities(deps: { orm: MikroORM }) {
     async admitJob(input: ProcessJobInput): Promise<{ created: boolean; balance: number }> {
       // An attempt that times out is abandoned, not stopped: its transaction gets only the attempt's own time,
       // so it rolls back rather than reserving credits for a job the workflow has already given up on.
-      const { startToCloseTimeoutMs } = Context.current().info;
-      const deadline = Date.now() + startToCloseTimeoutMs - ADMISSION_MARGIN_MS;
+      const { startToCloseTimeoutMs, scheduledTimestampMs, scheduleToCloseTimeoutMs } = Context.current().info;
+      const attemptEnds = Date.now() + startToCloseTimeoutMs;
+      const admissionEnds = scheduleToCloseTimeoutMs ? scheduledTimestampMs + scheduleToCloseTimeoutMs : attemptEnds;
+      const deadline = Math.min(attemptEnds, admissionEnds) - ADMISSION_MARGIN_MS;
       try {
         return await store().admit(input, deadline);
       } catch (error) {

@@ -24,12 +24,18 @@ export interface ReconcileJobsDeps {
 /** The reconciler's page: one activity per page, so a retry re-examines the page (every step is idempotent). */
 export function createReconcileJobsActivities(deps: ReconcileJobsDeps) {
   return {
-    async reconcileJobsPage(input: { createdBefore: string; after: { createdAt: string; id: string } | null; limit: number }): Promise<ReconcilePageResult> {
+    async reconcileJobsPage(input: {
+      createdBefore: string;
+      after: { createdAt: string; id: string } | null;
+      limit: number;
+      userId?: string | undefined;
+    }): Promise<ReconcilePageResult> {
       const store = new JobStore(deps.orm.em.fork());
       const jobs = await store.findUnsettled({
         createdBefore: new Date(input.createdBefore),
         after: input.after ? { createdAt: new Date(input.after.createdAt), id: input.after.id } : undefined,
         limit: input.limit,
+        userId: input.userId,
       });
       const result: ReconcilePageResult = { examined: jobs.length, settled: 0, repaired: 0, running: 0, next: null };
       for (const job of jobs) {

@@ -25,6 +25,13 @@ const JOB_COLUMNS = `id, user_id as "userId", job_type as "jobType", status, pro
   credit_state as "creditState", result_key as "resultKey", error_code as "errorCode", error_message as "errorMessage",
   request_hash as "requestHash", created_at as "createdAt", completed_at as "completedAt"`;
 
+/** The driver hands timestamps over as strings (MikroORM keeps time zones its own way). */
+type RawJobRow = Omit<JobRow, 'createdAt' | 'completedAt'> & { createdAt: string; completedAt: string | null };
+
+function toJobRow(row: RawJobRow): JobRow {
+  return { ...row, createdAt: new Date(row.createdAt), completedAt: row.completedAt ? new Date(row.completedAt) : null };
+}
+
 /** A position in a user's newest-first job list: the last job seen. */
 export interface JobCursor {
   createdAt: Date;
@@ -36,19 +43,20 @@ export class JobQueries {
   constructor(private readonly em: EntityManager) {}
 
   async findOwn(userId: string, jobId: string): Promise<JobRow | null> {
-    const [row] = await this.em.execute<JobRow[]>(`select ${JOB_COLUMNS} from jobs where id = ? and user_id = ?`, [jobId, userId]);
-    return row ?? null;
+    const [row] = await this.em.execute<RawJobRow[]>(`select ${JOB_COLUMNS} from jobs where id = ? and user_id = ?`, [jobId, userId]);
+    return row ? toJobRow(row) : null;
   }
 
   /** Newest first, keyset-paginated on (created_at, id) so pages stay stable while jobs are added. */
-  listOwn(userId: string, options: { status?: JobStatus | undefined; after?: JobCursor | undefined; limit: number }): Promise<JobRow[]> {
+  async listOwn(userId: string, options: { status?: JobStatus | undefined; after?: JobCursor | undefined; limit: number }): Promise<JobRow[]> {
     const { status, after, limit } = options;
-    return this.em.execute<JobRow[]>(
+    const rows = await this.em.execute<RawJobRow[]>(
       `select ${JOB_COLUMNS} from jobs
         where user_id = ? ${status ? 'and status = ?' : ''} ${after ? 'and (created_at, id) < (?, ?)' : ''}
         order by created_at desc, id desc limit ?`,
       [userId, ...(status ? [status] : []), ...(after ? [after.createdAt, after.id] : []), limit],
     );
+    return rows.map(toJobRow);
   }
 
   async countInFlight(userId: string): Promise<number> {

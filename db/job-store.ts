@@ -141,14 +141,23 @@ export class JobStore {
   }
 
   /** Jobs created before `createdBefore` whose credits are still reserved or whose status is still open, oldest first. */
-  findUnsettled(options: { createdBefore: Date; after?: { createdAt: Date; id: string } | undefined; limit: number }): Promise<UnsettledJobRow[]> {
-    const { createdBefore, after, limit } = options;
-    return this.em.execute<UnsettledJobRow[]>(
+  async findUnsettled(options: {
+    createdBefore: Date;
+    after?: { createdAt: Date; id: string } | undefined;
+    limit: number;
+    /** Only this user's jobs (an operator's targeted pass). */
+    userId?: string | undefined;
+  }): Promise<UnsettledJobRow[]> {
+    const { createdBefore, after, limit, userId } = options;
+    const rows = await this.em.execute<(Omit<UnsettledJobRow, 'createdAt'> & { createdAt: string })[]>(
       `select id, user_id as "userId", job_type as "jobType", status, credit_state as "creditState", created_at as "createdAt" from jobs
-        where (credit_state = 'reserved' or ${UNFINISHED}) and created_at < ? ${after ? 'and (created_at, id) > (?, ?)' : ''}
+        where (credit_state = 'reserved' or ${UNFINISHED}) and created_at < ?
+          ${after ? 'and (created_at, id) > (?, ?)' : ''} ${userId ? 'and user_id = ?' : ''}
         order by created_at, id limit ?`,
-      [createdBefore, ...(after ? [after.createdAt, after.id] : []), limit],
+      [createdBefore, ...(after ? [after.createdAt, after.id] : []), ...(userId ? [userId] : []), limit],
     );
+    // The driver hands timestamps over as strings (MikroORM keeps time zones its own way).
+    return rows.map((row) => ({ ...row, createdAt: new Date(row.createdAt) }));
   }
 }
 

@@ -28,9 +28,13 @@ export interface Admission {
 }
 export const admitJobUpdate = defineUpdate<Admission>('admitJob');
 
-/** The client is waiting on admission: fail fast rather than queue behind a long outage. */
+/**
+ * The client is waiting on admission: fail fast rather than queue behind a long outage, and give up well
+ * before the API stops waiting, so a job the API reported as not started never starts later.
+ */
 const ADMISSION = {
-  startToCloseTimeout: '10 seconds',
+  startToCloseTimeout: '5 seconds',
+  scheduleToCloseTimeout: '8 seconds',
   retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumAttempts: 5 },
 } as const;
 /** Inference heartbeats; a silent worker is presumed dead and the attempt moves to another worker. */

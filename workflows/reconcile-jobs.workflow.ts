@@ -24,6 +24,8 @@ export interface ReconcileJobsInput {
   pagePauseMs: number;
   /** Jobs younger than this are left to their workflow. */
   graceMs: number;
+  /** Only this user's jobs: an operator's targeted pass. */
+  userId?: string;
   /** Set by the first run: the pass covers the jobs that existed when it started, so it always ends. */
   createdBefore?: string;
   after?: { createdAt: string; id: string } | null;
@@ -44,7 +46,7 @@ export async function reconcileJobsWorkflow(input: ReconcileJobsInput): Promise<
   totals = { ...totals, runs: totals.runs + 1 };
 
   for (let page = 0; page < input.pagesPerRun; page++) {
-    const result: ReconcilePageResult = await reconcileJobsPage({ createdBefore, after, limit: input.pageSize });
+    const result: ReconcilePageResult = await reconcileJobsPage({ createdBefore, after, limit: input.pageSize, userId: input.userId });
     totals = {
       ...totals,
       pages: totals.pages + 1,
