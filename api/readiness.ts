@@ -2,8 +2,74 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Client } from '@temporalio/client';
 import protos from '@temporalio/proto';
 import { readManifest } from '../inference/models/manifest.js';
+import type { Logger } from '../integrations/logger.js';
 import type { ObjectStore } from '../integrations/object-store.js';
-import type { ReadinessCheck } from './routes/health.js';
+
+/** A dependency the service needs to take traffic; `check` rejects when it is unreachable. */
+export interface ReadinessCheck {
+  name: string;
+  check: () => Promise<unknown>;
+}
+
+export interface CheckResult {
+  ok: boolean;
+  detail?: unknown;
+  error?: string;
+}
+
+export interface ReadinessReport {
+  ready: boolean;
+  checkedAt: Date;
+  /** For operators only: versions, queue and model names, raw dependency errors. */
+  checks: Record<string, CheckResult>;
+}
+
+const CHECK_TIMEOUT_MS = 2_000;
+
+/**
+ * Runs the checks at most once per `cacheMs`, however many requests ask, and at most once at a time (callers
+ * during a run share it): a flood of /readyz costs the dependencies nothing.
+ */
+export class ReadinessProbe {
+  private last?: ReadinessReport;
+  private running?: Promise<ReadinessReport>;
+
+  constructor(
+    private readonly checks: ReadinessCheck[],
+    private readonly cacheMs: number,
+    private readonly logger: Logger,
+  ) {}
+
+  report(now = Date.now()): Promise<ReadinessReport> {
+    if (this.last && now - this.last.checkedAt.getTime() < this.cacheMs) return Promise.resolve(this.last);
+    this.running ??= this.run().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async run(): Promise<ReadinessReport> {
+    const results = await Promise.all(
+      this.checks.map(async ({ name, check }): Promise<[string, CheckResult]> => {
+        try {
+          const detail: unknown = await withTimeout(check(), CHECK_TIMEOUT_MS);
+          return [name, { ok: true, ...(detail && typeof detail === 'object' ? { detail } : {}) }];
+        } catch (error) {
+          this.logger.warn({ err: error, dependency: name }, 'readiness check failed');
+          return [name, { ok: false, error: error instanceof Error ? error.message : String(error) }];
+        }
+      }),
+    );
+    this.last = { ready: results.every(([, result]) => result.ok), checkedAt: new Date(), checks: Object.fromEntries(results) };
+    return this.last;
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
 
 export interface ReadinessDeps {
   orm: MikroORM;

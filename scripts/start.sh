@@ -23,6 +23,13 @@ if [[ -z ${JWT_SECRET:-} ]]; then
 fi
 set +a
 export NODE_ENV=${NODE_ENV:-development} API_PORT=${API_PORT:-3000}
+# Local purchase testing (README: "Testing purchases from your app"): an example product catalog, and StoreKit
+# transactions signed by Xcode's local testing accepted for the app's bundle id. Your own values win.
+if [[ $NODE_ENV == development ]]; then
+  export BILLING_PRODUCTS=${BILLING_PRODUCTS:-'{"credits_10":{"type":"consumable","credits":10},"credits_50":{"type":"consumable","credits":50},"pro_monthly":{"type":"subscription","credits_per_period":100}}'}
+  export APPLE_BUNDLE_ID=${APPLE_BUNDLE_ID:-com.oneshot.app}
+  export APPLE_ENVIRONMENTS=${APPLE_ENVIRONMENTS:-xcode}
+fi
 
 npx tsx scripts/models/fetch-models.ts
 npx tsx scripts/migrate.ts

@@ -15,6 +15,10 @@ export interface RateLimiters {
   loginByIp: RateLimiterAbstract;
   /** Failed logins, per account (lower-cased email, known or not). */
   loginFailuresByAccount: RateLimiterAbstract;
+  /** Sign-ups, per client IP. */
+  registrationByIp: RateLimiterAbstract;
+  /** Sign-ups from everyone together. */
+  registrationGlobal: RateLimiterAbstract;
 }
 
 export type RateLimitConfig = Pick<
@@ -24,6 +28,9 @@ export type RateLimitConfig = Pick<
   | 'LOGIN_THROTTLE_WINDOW_SECONDS'
   | 'LOGIN_ATTEMPTS_PER_IP'
   | 'LOGIN_FAILURES_PER_ACCOUNT'
+  | 'REGISTRATION_WINDOW_SECONDS'
+  | 'REGISTRATIONS_PER_IP'
+  | 'REGISTRATIONS_GLOBAL'
 >;
 
 export const RATE_LIMIT_TABLE = 'rate_limits';
@@ -44,6 +51,8 @@ export function createRateLimiters(pool: pg.Pool, config: RateLimitConfig): Rate
     jobSubmission: limiter('jobs', config.RATE_LIMIT_JOBS_PER_MINUTE, 60),
     loginByIp: limiter('login-ip', config.LOGIN_ATTEMPTS_PER_IP, config.LOGIN_THROTTLE_WINDOW_SECONDS),
     loginFailuresByAccount: limiter('login-account', config.LOGIN_FAILURES_PER_ACCOUNT, config.LOGIN_THROTTLE_WINDOW_SECONDS),
+    registrationByIp: limiter('register-ip', config.REGISTRATIONS_PER_IP, config.REGISTRATION_WINDOW_SECONDS),
+    registrationGlobal: limiter('register-all', config.REGISTRATIONS_GLOBAL, config.REGISTRATION_WINDOW_SECONDS),
   };
 }
 

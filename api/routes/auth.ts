@@ -1,11 +1,14 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { User } from '../../db/entities/index.js';
+import type { ApiConfig } from '../../domain/config/index.js';
 import { AppError, ErrorCode } from '../../domain/errors.js';
 import type { RateLimiters } from '../middleware/rate-limit.js';
 import type { ApiRoutes } from '../routing.js';
 import { Accounts, type AccountConfig, type Session } from '../services/accounts.js';
 import { LoginThrottle } from '../services/login-throttle.js';
+import { PasswordHasher } from '../services/passwords.js';
+import { RegistrationThrottle } from '../services/registration-throttle.js';
 
 const credentialsSchema = z
   .object({
@@ -47,28 +50,35 @@ const meSchema = z
   .meta({ id: 'Me' });
 
 export interface AuthRouteDeps {
-  config: AccountConfig;
+  config: AccountConfig & Pick<ApiConfig, 'PASSWORD_HASH_CONCURRENCY' | 'PASSWORD_HASH_QUEUE' | 'PASSWORD_HASH_WAIT_MS'>;
   orm: MikroORM;
   rateLimiters: RateLimiters;
 }
 
 /** Register, login, me, refresh, logout. */
 export function authRoutes(routes: ApiRoutes, deps: AuthRouteDeps): void {
-  const accounts = new Accounts(deps.config, new LoginThrottle(deps.rateLimiters));
+  const { PASSWORD_HASH_CONCURRENCY: concurrency, PASSWORD_HASH_QUEUE: queue, PASSWORD_HASH_WAIT_MS: waitMs } = deps.config;
+  const accounts = new Accounts(deps.config, {
+    login: new LoginThrottle(deps.rateLimiters),
+    registration: new RegistrationThrottle(deps.rateLimiters),
+    passwords: new PasswordHasher({ concurrency, queue, waitMs }),
+  });
   const tags = ['auth'];
 
   routes.public({
     method: 'post',
     path: '/auth/register',
     summary: 'Create an account',
-    description: 'New accounts start with the configured signup credits.',
+    description:
+      'New accounts start with the configured signup credits. Sign-ups are budgeted per client IP and overall ' +
+      '(429 with Retry-After beyond); when the server is busy hashing passwords it answers 503 with Retry-After.',
     tags,
     request: { body: credentialsSchema },
     responses: { 201: { description: 'Signed in.', schema: sessionSchema } },
-    errors: { 409: [ErrorCode.EMAIL_TAKEN] },
+    errors: { 409: [ErrorCode.EMAIL_TAKEN], 429: [ErrorCode.RATE_LIMITED], 503: [ErrorCode.SERVICE_UNAVAILABLE] },
     handler: async (ctx) => {
       ctx.status = 201;
-      ctx.body = sessionBody(await accounts.register(deps.orm.em, ctx.state.input.body));
+      ctx.body = sessionBody(await accounts.register(deps.orm.em, ctx.state.input.body, ctx.ip));
     },
   });
 
@@ -80,7 +90,7 @@ export function authRoutes(routes: ApiRoutes, deps: AuthRouteDeps): void {
     tags,
     request: { body: loginSchema },
     responses: { 200: { description: 'Signed in.', schema: sessionSchema } },
-    errors: { 401: [ErrorCode.INVALID_CREDENTIALS], 429: [ErrorCode.RATE_LIMITED] },
+    errors: { 401: [ErrorCode.INVALID_CREDENTIALS], 429: [ErrorCode.RATE_LIMITED], 503: [ErrorCode.SERVICE_UNAVAILABLE] },
     handler: async (ctx) => {
       ctx.body = sessionBody(await accounts.login(deps.orm.em, ctx.state.input.body, ctx.ip));
     },

@@ -1,25 +1,37 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
+import type { ApiConfig } from '../../domain/config/index.js';
+import { AppError, ErrorCode } from '../../domain/errors.js';
+import type { Logger } from '../../integrations/logger.js';
+import { ReadinessProbe, type ReadinessCheck } from '../readiness.js';
 import type { ApiRoutes } from '../routing.js';
 
-/** A dependency the service needs to take traffic; `check` rejects when it is unreachable. */
-export interface ReadinessCheck {
-  name: string;
-  check: () => Promise<unknown>;
+export interface HealthRouteDeps {
+  readinessChecks: ReadinessCheck[];
+  config: Pick<ApiConfig, 'OPERATOR_TOKEN' | 'READINESS_CACHE_MS'>;
+  logger: Logger;
 }
 
-const CHECK_TIMEOUT_MS = 2_000;
-
 const livenessSchema = z.object({ status: z.literal('ok') }).meta({ id: 'Liveness' });
-const readinessSchema = z
+const readinessSchema = z.object({ status: z.enum(['ready', 'unavailable']) }).meta({ id: 'Readiness' });
+const readinessDetailsSchema = z
   .object({
     status: z.enum(['ready', 'unavailable']),
-    failing: z.array(z.string()).optional(),
+    checked_at: z.iso.datetime(),
+    failing: z.array(z.string()),
     checks: z.record(z.string(), z.object({ ok: z.boolean(), detail: z.unknown().optional(), error: z.string().optional() })),
   })
-  .meta({ id: 'Readiness' });
+  .meta({ id: 'ReadinessDetails' });
 
-/** `/healthz`: the process is alive. `/readyz`: every dependency answers, or 503 naming the ones that don't. */
-export function healthRoutes(routes: ApiRoutes, checks: ReadinessCheck[]): void {
+/**
+ * `/healthz`: the process is alive. `/readyz`: every dependency answers (status only: load balancers need no
+ * more, and the internet should learn nothing about hosts, versions or queues). `/readyz/details`: the same
+ * checks with their details, for operators holding OPERATOR_TOKEN. Checks are cached for READINESS_CACHE_MS.
+ */
+export function healthRoutes(routes: ApiRoutes, deps: HealthRouteDeps): void {
+  const probe = new ReadinessProbe(deps.readinessChecks, deps.config.READINESS_CACHE_MS, deps.logger);
+  const isOperator = operatorCheck(deps.config.OPERATOR_TOKEN);
+
   routes.public({
     method: 'get',
     path: '/healthz',
@@ -34,39 +46,53 @@ export function healthRoutes(routes: ApiRoutes, checks: ReadinessCheck[]): void 
   routes.public({
     method: 'get',
     path: '/readyz',
-    summary: 'Readiness: database, Temporal and S3 answer',
+    summary: 'Readiness: database, Temporal, S3 and inference answer',
     tags: ['health'],
     responses: {
       200: { description: 'Ready for traffic.', schema: readinessSchema },
-      503: { description: 'A dependency is down; `failing` names it.', schema: readinessSchema },
+      503: { description: 'A dependency is down (operators see which at /readyz/details).', schema: readinessSchema },
     },
     handler: async (ctx) => {
-      const results = await Promise.all(
-        checks.map(async ({ name, check }) => {
-          try {
-            const detail = await withTimeout(check(), CHECK_TIMEOUT_MS);
-            return { name, ok: true as const, ...(detail && typeof detail === 'object' ? { detail } : {}) };
-          } catch (error) {
-            ctx.state.logger.warn({ err: error, dependency: name }, 'readiness check failed');
-            return { name, ok: false as const, error: error instanceof Error ? error.message : String(error) };
-          }
-        }),
-      );
-      const failing = results.filter((result) => !result.ok).map((result) => result.name);
-      ctx.status = failing.length ? 503 : 200;
+      const report = await probe.report();
+      ctx.status = report.ready ? 200 : 503;
+      ctx.body = { status: report.ready ? 'ready' : 'unavailable' } satisfies z.infer<typeof readinessSchema>;
+    },
+  });
+
+  routes.public({
+    method: 'get',
+    path: '/readyz/details',
+    summary: 'Readiness with each dependency’s state (operators)',
+    description: 'Requires `Authorization: Bearer <OPERATOR_TOKEN>`; not served when the server has no operator token.',
+    tags: ['health'],
+    responses: {
+      200: { description: 'Ready for traffic.', schema: readinessDetailsSchema },
+      503: { description: 'A dependency is down; `failing` names it.', schema: readinessDetailsSchema },
+    },
+    errors: { 401: [ErrorCode.UNAUTHORIZED], 404: [ErrorCode.NOT_FOUND] },
+    handler: async (ctx) => {
+      if (!isOperator) throw new AppError(404, ErrorCode.NOT_FOUND, 'Not found.');
+      if (!isOperator(ctx.get('authorization'))) throw new AppError(401, ErrorCode.UNAUTHORIZED, 'An operator token is required.');
+      const report = await probe.report();
+      ctx.status = report.ready ? 200 : 503;
       ctx.body = {
-        status: failing.length ? 'unavailable' : 'ready',
-        ...(failing.length ? { failing } : {}),
-        checks: Object.fromEntries(results.map(({ name, ...rest }) => [name, rest])),
-      };
+        status: report.ready ? 'ready' : 'unavailable',
+        checked_at: report.checkedAt.toISOString(),
+        failing: Object.entries(report.checks)
+          .filter(([, result]) => !result.ok)
+          .map(([name]) => name),
+        checks: report.checks,
+      } satisfies z.infer<typeof readinessDetailsSchema>;
     },
   });
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+/** Compares bearer tokens in constant time (through fixed-length digests); null when no token is configured. */
+function operatorCheck(token: string | undefined): ((authorization: string) => boolean) | null {
+  if (!token) return null;
+  const expected = createHash('sha256').update(token).digest();
+  return (authorization) => {
+    const presented = /^Bearer (\S+)$/.exec(authorization)?.[1] ?? '';
+    return timingSafeEqual(createHash('sha256').update(presented).digest(), expected);
+  };
 }

@@ -6,8 +6,9 @@ import { AppError, ErrorCode } from '../../domain/errors.js';
 import type { Logger } from '../../integrations/logger.js';
 import { signAccessToken, type AccessToken, type AccessTokenConfig } from './access-tokens.js';
 import type { LoginThrottle } from './login-throttle.js';
-import { hashPassword, verifyPassword } from './passwords.js';
+import type { PasswordHasher } from './passwords.js';
 import { RefreshTokens } from './refresh-tokens.js';
+import type { RegistrationThrottle } from './registration-throttle.js';
 
 export type AccountConfig = AccessTokenConfig & Pick<ApiConfig, 'DEFAULT_CREDITS' | 'REFRESH_TOKEN_TTL_DAYS'>;
 
@@ -33,13 +34,17 @@ interface UserRow {
 export class Accounts {
   constructor(
     private readonly config: AccountConfig,
-    private readonly loginThrottle: LoginThrottle,
+    private readonly guards: { login: LoginThrottle; registration: RegistrationThrottle; passwords: PasswordHasher },
   ) {}
 
-  /** Creates the user with the signup bonus in one transaction; 409 EMAIL_TAKEN (case-insensitive). */
-  async register(em: EntityManager, credentials: Credentials): Promise<Session> {
+  /**
+   * Creates the user with the signup bonus (DEFAULT_CREDITS, none when 0) in one transaction; 409 EMAIL_TAKEN
+   * (case-insensitive). Budgets per client IP and overall are spent before any hashing (429 beyond them).
+   */
+  async register(em: EntityManager, credentials: Credentials, clientIp: string): Promise<Session> {
     const email = normalizeEmail(credentials.email);
-    const passwordHash = await hashPassword(credentials.password);
+    await this.guards.registration.beforeAttempt(clientIp);
+    const passwordHash = await this.guards.passwords.hash(credentials.password);
     return em.transactional(async (tx) => {
       const id = randomUUID();
       // Conflicts with the unique index on lower(email), also when two registrations race.
@@ -59,16 +64,16 @@ export class Accounts {
   /** 401 INVALID_CREDENTIALS for an unknown email and a wrong password alike, after the same work. */
   async login(em: EntityManager, credentials: Credentials, clientIp: string): Promise<Session> {
     const email = normalizeEmail(credentials.email);
-    await this.loginThrottle.beforeAttempt(clientIp, email);
+    await this.guards.login.beforeAttempt(clientIp, email);
     const [user] = await em.execute<UserRow[]>(
       `select id, email, password_hash, credits from users where lower(email) = ?`,
       [email],
     );
-    if (!(await verifyPassword(user?.password_hash, credentials.password)) || !user) {
-      await this.loginThrottle.failed(email);
+    if (!(await this.guards.passwords.verify(user?.password_hash, credentials.password)) || !user) {
+      await this.guards.login.failed(email);
       throw new AppError(401, ErrorCode.INVALID_CREDENTIALS, 'The email or password is incorrect.');
     }
-    await this.loginThrottle.succeeded(email);
+    await this.guards.login.succeeded(email);
     return this.startSession(em, { id: user.id, email: user.email, credits: user.credits });
   }
 

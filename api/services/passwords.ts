@@ -1,4 +1,5 @@
 import argon2 from 'argon2';
+import { ConcurrencyGate, type ConcurrencyGateLimits } from './concurrency-gate.js';
 
 /**
  * argon2id at OWASP's first recommended setting (19 MiB, 2 passes, 1 lane); bench/auth.bench.ts measures the
@@ -21,4 +22,21 @@ export function hashPassword(password: string): Promise<string> {
 export async function verifyPassword(storedHash: string | undefined, password: string): Promise<boolean> {
   const matches = await argon2.verify(storedHash ?? DUMMY_PASSWORD_HASH, password);
   return matches && storedHash !== undefined;
+}
+
+/** Hashing and verification through one process-wide concurrency gate (503 when it is full). */
+export class PasswordHasher {
+  private readonly gate: ConcurrencyGate;
+
+  constructor(limits: ConcurrencyGateLimits) {
+    this.gate = new ConcurrencyGate(limits);
+  }
+
+  hash(password: string): Promise<string> {
+    return this.gate.run(() => hashPassword(password));
+  }
+
+  verify(storedHash: string | undefined, password: string): Promise<boolean> {
+    return this.gate.run(() => verifyPassword(storedHash, password));
+  }
 }

@@ -43,7 +43,20 @@ export const apiEnvSchema = z.object({
   JWT_AUDIENCE: z.string().min(1).default('oneshot-app'),
   MAX_FILE_SIZE_MB: z.coerce.number().positive().max(100).default(10),
   UPLOAD_URL_TTL_SECONDS: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(3600),
+  // Signup bonus: credits a new account starts with (0: none). Real GPU cost, hence the registration budgets.
   DEFAULT_CREDITS: z.coerce.number().int().min(0).default(10),
+  // Registration budgets per window: per client IP, and across all clients.
+  REGISTRATION_WINDOW_SECONDS: z.coerce.number().int().min(1).default(3600),
+  REGISTRATIONS_PER_IP: z.coerce.number().int().min(1).default(10),
+  REGISTRATIONS_GLOBAL: z.coerce.number().int().min(1).default(1000),
+  // Password hashing (argon2, 19 MiB each): hashes at once per process, callers that may wait, and how long.
+  PASSWORD_HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  PASSWORD_HASH_QUEUE: z.coerce.number().int().min(0).max(10_000).default(32),
+  PASSWORD_HASH_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
+  // Bearer token for operator-only endpoints (/readyz/details); unset: they are not served.
+  OPERATOR_TOKEN: z.string().min(32, 'OPERATOR_TOKEN must be at least 32 characters').optional(),
+  // How long readiness results are reused: a flood of /readyz costs the dependencies nothing.
+  READINESS_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
   // Legacy App Store receipts (base64, whole purchase history) reach tens of KiB for long-lived subscribers.
   JSON_BODY_LIMIT_KB: z.coerce.number().int().min(1).max(10_240).default(256),
   // Per-user budgets (PostgreSQL-backed, so they hold across API instances).

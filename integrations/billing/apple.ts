@@ -109,6 +109,7 @@ export class AppleStore {
   /** A legacy app or transaction receipt: its transaction id, looked up with the App Store Server API. */
   async purchaseFromReceipt(receipt: string): Promise<VerifiedPurchase> {
     const transactionId = this.transactionIdOf(receipt);
+    if (this.clients.size === 0) throw new AppError(503, ErrorCode.STORE_NOT_CONFIGURED, 'The App Store Server API is not configured.');
     let lastError: unknown;
     // Receipts do not say which environment issued them: ask production first, as Apple recommends.
     for (const environment of (['production', 'sandbox'] as const).filter((name) => this.clients.has(name))) {

@@ -14,7 +14,7 @@ afterEach(() => expectLedgerConsistent(api.orm.em.fork()));
 afterAll(() => api.close());
 
 async function register(email = uniqueEmail()) {
-  const response = await api.request('POST', '/auth/register', { body: { email, password: PASSWORD } });
+  const response = await api.request('POST', '/auth/register', { body: { email, password: PASSWORD }, headers: { 'x-forwarded-for': uniqueIp() } });
   expect(response.status).toBe(201);
   return response.body as { access_token: string; refresh_token: string; user: { id: string; email: string } };
 }
@@ -243,5 +243,56 @@ describe('login throttling (PostgreSQL-backed)', () => {
     const limited = await attempt(uniqueEmail(), 'wrong password', ip);
     expectError(limited, 429, 'RATE_LIMITED');
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+});
+
+describe('registration limits', () => {
+  let limited: TestApi;
+  let hashing: TestApi;
+  beforeAll(async () => {
+    limited = await startApi({ DEFAULT_CREDITS: '0', REGISTRATIONS_PER_IP: '3', REGISTRATIONS_GLOBAL: '5' });
+    hashing = await startApi({ PASSWORD_HASH_CONCURRENCY: '1', PASSWORD_HASH_QUEUE: '0' });
+  });
+  afterAll(async () => {
+    await limited?.close();
+    await hashing?.close();
+  });
+  const registerFrom = (target: TestApi, ip: string) =>
+    target.request('POST', '/auth/register', { body: { email: uniqueEmail(), password: PASSWORD }, headers: { 'x-forwarded-for': ip } });
+
+  it('lets a burst from one address create only its budget of accounts, then answers 429 with Retry-After', async () => {
+    // The global budget is one key in this file's database, which the other tests' sign-ups have spent from.
+    await limited.orm.em.fork().execute(`delete from rate_limits where key like 'register-all:%'`);
+    const ip = uniqueIp();
+    const burst = await Promise.all(Array.from({ length: 8 }, () => registerFrom(limited, ip)));
+    expect(burst.map((response) => response.status).sort()).toEqual([201, 201, 201, 429, 429, 429, 429, 429]);
+    for (const refused of burst.filter((response) => response.status === 429)) {
+      expectError(refused, 429, 'RATE_LIMITED');
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    }
+    // The signup bonus is configurable down to nothing: no ledger entry, no credits.
+    const created = burst.filter((response) => response.status === 201).map((response) => response.body.user);
+    expect(created.map((user: { credits: number }) => user.credits)).toEqual([0, 0, 0]);
+    const [entries] = await limited.orm.em
+      .fork()
+      .execute(`select count(*)::int as n from credit_transactions where user_id in (?)`, [created.map((user: { id: string }) => user.id)]);
+    expect(entries).toEqual({ n: 0 });
+
+    // Other addresses share the global budget: two more fit, then everyone waits.
+    const others = [];
+    for (let index = 0; index < 3; index++) others.push((await registerFrom(limited, uniqueIp())).status);
+    expect(others).toEqual([201, 201, 429]);
+  });
+
+  it('bounds concurrent password hashing: a burst beyond it gets 503 with Retry-After, never an unbounded queue', async () => {
+    const burst = await Promise.all(Array.from({ length: 8 }, () => registerFrom(hashing, uniqueIp())));
+    const statuses = burst.map((response) => response.status);
+    expect(statuses.every((status) => status === 201 || status === 503)).toBe(true);
+    expect(statuses).toContain(201);
+    expect(statuses).toContain(503);
+    for (const refused of burst.filter((response) => response.status === 503)) {
+      expectError(refused, 503, 'SERVICE_UNAVAILABLE');
+      expect(refused.headers.get('retry-after')).toBe('1');
+    }
   });
 });

@@ -31,7 +31,7 @@ it('/openapi.json is OpenAPI 3.1 and describes every route the app serves, with 
     }
   }
   const login = spec.paths['/auth/login']!.post!;
-  expect(Object.keys(login.responses).sort()).toEqual(['200', '400', '401', '413', '415', '429', '500']);
+  expect(Object.keys(login.responses).sort()).toEqual(['200', '400', '401', '413', '415', '429', '500', '503']);
   expect(login.responses['401']!.content!['application/json']!.schema).toEqual(errorRef);
   expect(spec.paths['/auth/me']!.get!.security).toEqual([{ bearerAuth: [] }]);
   expect(spec.paths['/uploads/{upload_id}']!.get!.responses['404']).toBeDefined();
