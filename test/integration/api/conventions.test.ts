@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createObjectStore, type ObjectStore } from '../../../integrations/object-store.js';
@@ -25,6 +26,22 @@ async function signUp(): Promise<{ token: string; refresh: string; password: str
   return { token: response.body.access_token, refresh: response.body.refresh_token, password };
 }
 
+/** fetch() refuses to send TRACE, so this one goes through node:http. */
+function trace(path: string): Promise<{ status: number; allow: string | undefined; code: string | undefined }> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(`${api.url}${path}`, { method: 'TRACE' }, (response) => {
+      let text = '';
+      response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      response.on('end', () => {
+        const body = JSON.parse(text || '{}') as { error?: { code?: string } };
+        resolve({ status: response.statusCode ?? 0, allow: response.headers.allow, code: body.error?.code });
+      });
+    });
+    request.on('error', reject);
+    request.end();
+  });
+}
+
 describe('conventions every route follows', () => {
   it('accepts a sane X-Request-Id or assigns one, and echoes it in errors', async () => {
     const given = await api.request('GET', '/healthz', { headers: { 'x-request-id': 'client-abc.123' } });
@@ -41,6 +58,18 @@ describe('conventions every route follows', () => {
     const response = await api.request('GET', '/auth/login');
     expect(response.status).toBe(405);
     expect(response.body.error.code).toBe('METHOD_NOT_ALLOWED');
+    expect(response.headers.get('allow')).toBe('POST');
+  });
+
+  it('answers TRACE (a method no route serves) with 405 and Allow on every route, 404 on unknown paths', async () => {
+    const paths = Object.keys((await api.request('GET', '/openapi.json')).body.paths as object);
+    expect(paths.length).toBeGreaterThan(10);
+    for (const template of paths) {
+      const response = await trace(template.replace(/\{[^}]+\}/g, '00000000-0000-4000-8000-000000000000'));
+      expect({ template, status: response.status, code: response.code }).toEqual({ template, status: 405, code: 'METHOD_NOT_ALLOWED' });
+      expect(response.allow).toMatch(/^(GET|POST|PUT|PATCH|DELETE|HEAD)(, [A-Z]+)*$/);
+    }
+    expect((await trace('/no/such/thing')).status).toBe(404);
   });
 
   it('hides unexpected errors behind INTERNAL and logs them with the request id', async () => {

@@ -179,6 +179,43 @@ describe('jobs over HTTP, through real Temporal, PostgreSQL and S3', () => {
     await finished(otherUser.token, theirs.body.job_id);
   });
 
+  it('refuses an Idempotency-Key reused with a different request (422), charging nothing more', async () => {
+    const user = await signUp(api);
+    const input = await uploadImage(api, user.token, await gradientPng(16, 16));
+    const headers = { 'Idempotency-Key': 'tap-reused-0001' };
+    const first = await postJob(user.token, { job_type: 'upscale', input }, headers);
+    expect(first.status).toBe(202);
+    // Same request written differently (defaults spelled out): the same job.
+    const same = await postJob(user.token, { job_type: 'upscale', input, parameters: { scale_factor: 2, face_enhance: false } }, headers);
+    expect(same.body.job_id).toBe(first.body.job_id);
+    const other = await postJob(user.token, { job_type: 'upscale', input, parameters: { scale_factor: 4 } }, headers);
+    expect(other.status).toBe(422);
+    expect(other.body.error).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED', details: { job_id: first.body.job_id } });
+    await finished(user.token, first.body.job_id);
+    expect(await credits(user.token)).toBe(9);
+  });
+
+  it('caps concurrent live-progress streams per user with 429 TOO_MANY_STREAMS, and frees a slot when a stream ends', async () => {
+    const capped = await startApi({ JOB_EVENT_STREAMS_PER_USER: '1' }, { taskQueues: workers.taskQueues });
+    try {
+      const user = await signUp(capped);
+      const input = await uploadImage(capped, user.token, await gradientPng(512, 512));
+      const accepted = await capped.request('POST', '/jobs', { token: user.token, body: { job_type: 'upscale', input, parameters: { scale_factor: 4 } } });
+      const open = await fetch(`${capped.url}/jobs/${accepted.body.job_id}/events`, { headers: { authorization: `Bearer ${user.token}` } });
+      expect(open.status).toBe(200);
+      const refused = await capped.request('GET', `/jobs/${accepted.body.job_id}/events`, { token: user.token });
+      expect(refused.status).toBe(429);
+      expect(refused.body.error.code).toBe('TOO_MANY_STREAMS');
+      // The first stream ends with the job; its slot is free again.
+      expect(await open.text()).toContain('"status":"completed"');
+      const again = await fetch(`${capped.url}/jobs/${accepted.body.job_id}/events`, { headers: { authorization: `Bearer ${user.token}` } });
+      expect(again.status).toBe(200);
+      await again.text();
+    } finally {
+      await capped.close();
+    }
+  });
+
   it("hides other users' jobs and uploads behind 404", async () => {
     const owner = await signUp(api);
     const stranger = await signUp(api);
