@@ -1,6 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { z } from 'zod';
-import { User } from '../../db/entities/index.js';
 import type { ApiConfig } from '../../domain/config/index.js';
 import { AppError, ErrorCode } from '../../domain/errors.js';
 import type { RateLimiters } from '../middleware/rate-limit.js';
@@ -132,7 +131,7 @@ export function authRoutes(routes: ApiRoutes, deps: AuthRouteDeps): void {
     tags,
     responses: { 200: { description: 'The caller.', schema: meSchema } },
     handler: async (ctx) => {
-      const user = await deps.orm.em.findOne(User, { id: ctx.state.user.id });
+      const user = await accounts.profile(deps.orm.em, ctx.state.user.id);
       if (!user) throw new AppError(401, ErrorCode.UNAUTHORIZED, 'This account no longer exists.');
       ctx.body = {
         id: user.id,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Ledger } from '../../db/ledger.js';
+import type { UserSubscriptionStatus } from '../../domain/billing/status.js';
 import type { ApiConfig } from '../../domain/config/index.js';
 import { AppError, ErrorCode } from '../../domain/errors.js';
 import type { Logger } from '../../integrations/logger.js';
@@ -21,6 +22,22 @@ export interface Session {
   accessToken: AccessToken;
   refreshToken: string;
   user: { id: string; email: string; credits: number };
+}
+
+export interface Profile {
+  id: string;
+  email: string;
+  credits: number;
+  subscriptionStatus: UserSubscriptionStatus;
+  createdAt: Date;
+}
+
+interface ProfileRow {
+  id: string;
+  email: string;
+  credits: number;
+  subscription_status: UserSubscriptionStatus;
+  created_at: Date;
 }
 
 interface UserRow {
@@ -84,6 +101,16 @@ export class Accounts {
     if (!user) throw new AppError(401, ErrorCode.INVALID_REFRESH_TOKEN, 'The refresh token is not valid; log in again.');
     const session = { id: user.id, email: user.email, credits: user.credits };
     return { accessToken: signAccessToken(this.config, session), refreshToken: rotated.token, user: session };
+  }
+
+  /** The signed-in user as `/auth/me` shows them; null when the account no longer exists. */
+  async profile(em: EntityManager, userId: string): Promise<Profile | null> {
+    const [row] = await em.execute<ProfileRow[]>(
+      `select id, email, credits, subscription_status, created_at from users where id = ?`,
+      [userId],
+    );
+    if (!row) return null;
+    return { id: row.id, email: row.email, credits: row.credits, subscriptionStatus: row.subscription_status, createdAt: new Date(row.created_at) };
   }
 
   logout(em: EntityManager, refreshToken: string): Promise<void> {
