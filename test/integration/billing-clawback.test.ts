@@ -106,4 +106,22 @@ describe('a store refund while credits are reserved by running jobs', () => {
     expect(await ledger().claw(user.id, 10, `apple:${pack.transactionId}`)).toMatchObject({ applied: false, outstanding: 10 });
     expect(await ledger().outstanding(user.id)).toBe(10);
   });
+
+  it('ends the same whichever way a clawback races twenty job refunds, each repeated', async () => {
+    const user = await signUp();
+    const pack = await buy(user.token, 'credits_200');
+    const jobs = Array.from({ length: 20 }, () => randomUUID());
+    for (const jobId of jobs) await ledger().reserve(user.id, 10, jobId);
+    expect(await balanceOf(billing.api, user.id)).toBe(0);
+
+    const reference = `apple:${pack.transactionId}`;
+    await Promise.all([
+      ...jobs.flatMap((jobId) => [ledger().refund(user.id, jobId), ledger().refund(user.id, jobId)]),
+      ledger().claw(user.id, 200, reference),
+      ledger().claw(user.id, 200, reference),
+    ]);
+    expect(await balanceOf(billing.api, user.id)).toBe(0);
+    expect(await ledgerSum(billing.api, user.id)).toBe(0);
+    expect(await clawbackOf(reference)).toEqual({ requested: 200, outstanding: 0, settled: true });
+  });
 });
