@@ -51,8 +51,8 @@ function scaleFace(face: DetectedFace, scale: number): DetectedFace {
 }
 
 /** The photo upscaled by the worker's default upscaler (quality on GPU, speed on CPU; see selectUpscaler). */
-async function upscale(ctx: JobContext, image: DecodedImage, scale: 2 | 4, progressShare: [number, number]): Promise<DecodedImage> {
-  const model = selectUpscaler(ctx.registry, ctx.config);
+async function upscale(ctx: JobContext, plan: JobPlan, image: DecodedImage, scale: 2 | 4, progressShare: [number, number]): Promise<DecodedImage> {
+  const model = selectUpscaler(ctx.registry, ctx.config, plan.upscaler ?? undefined);
   return upscaleImage(ctx.registry, ctx.config, image, { scale, model }, {
     signal: ctx.options.signal,
     onTile: stageReporter(ctx.options.onProgress, 'upscale', ...progressShare),
@@ -60,7 +60,8 @@ async function upscale(ctx: JobContext, image: DecodedImage, scale: 2 | 4, progr
 }
 
 /** Refuses, before any model runs, an upscale whose working size is over MAX_OUTPUT_PIXELS. */
-const checkOutputSize = (ctx: JobContext, image: Raster, scale: 2 | 4) => checkUpscaleSize(ctx.config, image, scale, selectUpscaler(ctx.registry, ctx.config));
+const checkOutputSize = (ctx: JobContext, plan: JobPlan, image: Raster, scale: 2 | 4) =>
+  checkUpscaleSize(ctx.config, image, scale, selectUpscaler(ctx.registry, ctx.config, plan.upscaler ?? undefined));
 
 const finish = async (ctx: JobContext, image: DecodedImage): Promise<InferenceResult> => {
   ctx.options.onProgress?.({ stage: 'encode', fraction: 0.95 });
@@ -74,14 +75,14 @@ const finish = async (ctx: JobContext, image: DecodedImage): Promise<InferenceRe
  * expensive step), then the photo is upscaled, then the faces are restored at the final resolution.
  */
 async function runEdit(ctx: JobContext, plan: JobPlan, input: DecodedImage): Promise<InferenceResult> {
-  if (plan.upscale) checkOutputSize(ctx, input, plan.upscale);
+  if (plan.upscale) checkOutputSize(ctx, plan, input, plan.upscale);
   const restorer = await restorerFor(ctx, plan.restore);
   let faces = plan.detectFaces === 'none' ? [] : await findFaces(ctx, input, plan.faceSelection);
   if (plan.detectFaces === 'required' && faces.length === 0) throw new InferenceError(InferenceErrorCode.NO_FACE_FOUND, 'no face found in the photo');
   const restoring = restorer !== undefined && faces.length > 0;
   let image = input;
   if (plan.upscale) {
-    image = await upscale(ctx, input, plan.upscale, [0.1, restoring ? 0.6 : 0.9]);
+    image = await upscale(ctx, plan, input, plan.upscale, [0.1, restoring ? 0.6 : 0.9]);
     const scale = plan.upscale;
     faces = faces.map((face) => scaleFace(face, scale));
   }

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { UPSCALER_NAMES } from '../../inference/upscale/upscalers.js';
+import { UPSCALER_NAMES } from '../jobs/parameters.js';
 
 /** Where `scripts/models/fetch-models.ts` puts models when MODEL_DIR is unset: `<repo>/.local/models`. */
 export const DEFAULT_MODEL_DIR = fileURLToPath(new URL('../../.local/models/', import.meta.url));

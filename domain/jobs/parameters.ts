@@ -8,12 +8,18 @@ import type { JobType } from './vocabulary.js';
 export const restorationModels = ['gfpgan', 'codeformer', 'custom_lora'] as const;
 export type RestorationModel = (typeof restorationModels)[number];
 export const faceSelections = ['all', 'largest'] as const;
+/** Upscaler models a job may choose, best quality first (docs/models.md says what each buys). */
+export const UPSCALER_NAMES = ['realesrgan-x4plus', 'realesrgan-x4fast', 'esrgan-slim'] as const;
+export type UpscalerName = (typeof UPSCALER_NAMES)[number];
 
 const scaleFactor = z.union([z.literal(2), z.literal(4)]);
 const faceEnhance = z.boolean().meta({ description: 'Also restore the faces (GFPGAN) after the main step; priced as a restoration.' });
 
 export const jobParameterSchemas = {
   upscale: z.strictObject({
+    model: z.enum(UPSCALER_NAMES).optional().meta({
+      description: "Upscaler: quality (`realesrgan-x4plus`), speed (`realesrgan-x4fast`) or tiny (`esrgan-slim`); default: the worker's (quality on GPU, speed on CPU).",
+    }),
     scale_factor: scaleFactor.default(2),
     face_enhance: faceEnhance.default(false),
   }),

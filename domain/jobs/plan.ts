@@ -1,4 +1,4 @@
-import type { JobSpec, RestorationModel } from './parameters.js';
+import type { JobSpec, RestorationModel, UpscalerName } from './parameters.js';
 import type { JobType } from './vocabulary.js';
 
 /**
@@ -11,6 +11,8 @@ export interface JobPlan {
   detectFaces: 'optional' | 'required' | 'none';
   faceSelection: 'all' | 'largest';
   upscale: 2 | 4 | null;
+  /** The upscaler the job asked for; null: the worker's default. */
+  upscaler: UpscalerName | null;
   swap: boolean;
   restore: { model: RestorationModel; fidelity: number } | null;
 }
@@ -31,16 +33,24 @@ const DEFAULT_RESTORER = { model: 'gfpgan', fidelity: 0.5 } as const;
 export function planJob(spec: JobSpec): JobPlan {
   switch (spec.jobType) {
     case 'upscale': {
-      const { scale_factor, face_enhance } = spec.params;
-      return { jobType: 'upscale', detectFaces: face_enhance ? 'optional' : 'none', faceSelection: 'all', upscale: scale_factor, swap: false, restore: face_enhance ? DEFAULT_RESTORER : null };
+      const { scale_factor, face_enhance, model } = spec.params;
+      return {
+        jobType: 'upscale',
+        detectFaces: face_enhance ? 'optional' : 'none',
+        faceSelection: 'all',
+        upscale: scale_factor,
+        upscaler: model ?? null,
+        swap: false,
+        restore: face_enhance ? DEFAULT_RESTORER : null,
+      };
     }
     case 'face_restoration': {
       const { model, fidelity, scale_factor } = spec.params;
-      return { jobType: 'face_restoration', detectFaces: 'required', faceSelection: 'all', upscale: scale_factor ?? null, swap: false, restore: { model, fidelity } };
+      return { jobType: 'face_restoration', detectFaces: 'required', faceSelection: 'all', upscale: scale_factor ?? null, upscaler: null, swap: false, restore: { model, fidelity } };
     }
     case 'face_swap': {
       const { face_enhance, face_selection } = spec.params;
-      return { jobType: 'face_swap', detectFaces: 'required', faceSelection: face_selection, upscale: null, swap: true, restore: face_enhance ? DEFAULT_RESTORER : null };
+      return { jobType: 'face_swap', detectFaces: 'required', faceSelection: face_selection, upscale: null, upscaler: null, swap: true, restore: face_enhance ? DEFAULT_RESTORER : null };
     }
   }
 }

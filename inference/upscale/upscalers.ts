@@ -1,12 +1,8 @@
+import { UPSCALER_NAMES, type UpscalerName } from '../../domain/jobs/parameters.js';
 import type { ModelName } from '../models/catalog.js';
 
-/**
- * The upscaler models a job may choose (`parameters.model` of an upscale), best quality first. Pure data, so
- * the API's parameter schema and the price table can import it without loading ONNX Runtime.
- */
-export const UPSCALER_NAMES = ['realesrgan-x4plus', 'realesrgan-x4fast', 'esrgan-slim'] as const;
-
-export type UpscalerName = (typeof UPSCALER_NAMES)[number];
+// The names a job may choose are job vocabulary (domain/jobs); what each runs is the worker's business.
+export { UPSCALER_NAMES, type UpscalerName };
 
 export function isUpscalerName(value: string): value is UpscalerName {
   return (UPSCALER_NAMES as readonly string[]).includes(value);

@@ -37,8 +37,8 @@ afterAll(async () => {
   await orm?.close();
 });
 
-const jobFor = (userId: string, jobType: JobSpecInput['jobType'], params: JobSpecInput['params'], image: Buffer) =>
-  jobInput({ orm, objectStore, inferenceTaskQueue: workers.taskQueues.inference }, userId, { jobType, params }, image);
+const jobFor = (userId: string, spec: JobSpecInput, image: Buffer) =>
+  jobInput({ orm, objectStore, inferenceTaskQueue: workers.taskQueues.inference }, userId, spec, image);
 
 const start = (input: ProcessJobInput) => startJobWorkflow(workers.client, input, workers.taskQueues.orchestrator);
 const result = (jobId: string) => workers.client.workflow.getHandle(jobId).result();
@@ -64,7 +64,7 @@ async function resetToFirstTask(jobId: string) {
 describe('job workflow through real Temporal, PostgreSQL and S3', () => {
   it('upscales, stores the result in S3 and charges once', async () => {
     const user = await createUser(orm, 10);
-    const input = await jobFor(user.id, 'upscale', { scale_factor: 2 }, await gradientPng(40, 30));
+    const input = await jobFor(user.id, { jobType: 'upscale', params: { scale_factor: 2 } }, await gradientPng(40, 30));
     expect(await start(input)).toEqual({ admitted: true, balance: 9 });
     expect(await result(input.jobId)).toMatchObject({ status: 'completed' });
 
@@ -77,7 +77,7 @@ describe('job workflow through real Temporal, PostgreSQL and S3', () => {
 
   it('refuses admission synchronously when credits are short, leaving no job behind', async () => {
     const user = await createUser(orm, 1);
-    const input = await jobFor(user.id, 'upscale', { scale_factor: 4 }, await gradientPng(16, 16));
+    const input = await jobFor(user.id, { jobType: 'upscale', params: { scale_factor: 4 } }, await gradientPng(16, 16));
     await expect(start(input)).rejects.toBeInstanceOf(InsufficientCreditsError);
     expect(await jobRow(input.jobId)).toBeUndefined();
     expect(await balance(user.id)).toBe(1);
@@ -85,7 +85,7 @@ describe('job workflow through real Temporal, PostgreSQL and S3', () => {
 
   it('admits a job id once however many times it is started', async () => {
     const user = await createUser(orm, 10);
-    const input = await jobFor(user.id, 'upscale', { scale_factor: 2 }, await gradientPng(16, 16));
+    const input = await jobFor(user.id, { jobType: 'upscale', params: { scale_factor: 2 } }, await gradientPng(16, 16));
     const outcomes = await Promise.all([start(input), start(input), start(input)]);
     expect(outcomes.filter((outcome) => outcome.admitted).length).toBeGreaterThanOrEqual(1);
     await result(input.jobId);
@@ -95,7 +95,7 @@ describe('job workflow through real Temporal, PostgreSQL and S3', () => {
 
   it('fails a job whose input is not an image with a stable code and refunds it once', async () => {
     const user = await createUser(orm, 5);
-    const input = await jobFor(user.id, 'upscale', { scale_factor: 2 }, Buffer.from('definitely not an image'));
+    const input = await jobFor(user.id, { jobType: 'upscale', params: { scale_factor: 2 } }, Buffer.from('definitely not an image'));
     await start(input);
     expect(await result(input.jobId)).toEqual({ status: 'failed', errorCode: 'UNSUPPORTED_IMAGE' });
     expect(await jobRow(input.jobId)).toMatchObject({ status: 'failed', credit_state: 'refunded', error_code: 'UNSUPPORTED_IMAGE' });
@@ -104,7 +104,7 @@ describe('job workflow through real Temporal, PostgreSQL and S3', () => {
 
   it('cancels a job while it is processing and refunds it once', async () => {
     const user = await createUser(orm, 5);
-    const input = await jobFor(user.id, 'upscale', { scale_factor: 4 }, await gradientPng(640, 640));
+    const input = await jobFor(user.id, { jobType: 'upscale', params: { scale_factor: 4 } }, await gradientPng(640, 640));
     await start(input);
     await expect.poll(async () => (await jobRow(input.jobId))?.status, { timeout: 30_000, interval: 50 }).toBe('processing');
     await cancelJobWorkflow(workers.client, input.jobId);
@@ -115,7 +115,7 @@ describe('job workflow through real Temporal, PostgreSQL and S3', () => {
 
   it('survives an operator reset of a completed job without charging again', async () => {
     const user = await createUser(orm, 10);
-    const input = await jobFor(user.id, 'upscale', { scale_factor: 2 }, await gradientPng(24, 24));
+    const input = await jobFor(user.id, { jobType: 'upscale', params: { scale_factor: 2 } }, await gradientPng(24, 24));
     await start(input);
     await result(input.jobId);
     expect(await resetToFirstTask(input.jobId)).toMatchObject({ status: 'completed' });
@@ -126,7 +126,7 @@ describe('job workflow through real Temporal, PostgreSQL and S3', () => {
 
   it('survives an operator reset of a failed job without refunding again', async () => {
     const user = await createUser(orm, 5);
-    const input = await jobFor(user.id, 'upscale', { scale_factor: 2 }, Buffer.from('not an image either'));
+    const input = await jobFor(user.id, { jobType: 'upscale', params: { scale_factor: 2 } }, Buffer.from('not an image either'));
     await start(input);
     await result(input.jobId);
     expect(await resetToFirstTask(input.jobId)).toMatchObject({ status: 'failed' });

@@ -35,6 +35,12 @@ describe('the price table follows the steps a job runs', () => {
     expect(parseJobSpec('upscale', {})).toEqual({ jobType: 'upscale', params: { scale_factor: 2, face_enhance: false } });
   });
 
+  it('carries the upscaler a job chose; none means the worker default', () => {
+    expect(plan({ jobType: 'upscale', params: { model: 'realesrgan-x4plus' } }).upscaler).toBe('realesrgan-x4plus');
+    expect(plan({ jobType: 'upscale', params: {} }).upscaler).toBeNull();
+    expect(() => parseJobSpec('upscale', { model: 'gfpgan' })).toThrow(/model/);
+  });
+
   it('refuses parameters a job type does not have', () => {
     expect(() => parseJobSpec('upscale', { fidelity: 0.5 })).toThrow(/fidelity|Unrecognized/);
     expect(() => parseJobSpec('face_swap', { scale_factor: 4 })).toThrow();
