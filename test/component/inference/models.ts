@@ -6,8 +6,8 @@ import { ModelRegistry } from '../../../inference/models/registry.js';
 import type { InferenceConfig } from '../../../inference/types.js';
 import { ensureModels } from '../../../scripts/models/fetch.js';
 
-/** Models for unit tests: the same fetch as production (cached under ~/.cache/oneshot/models), own MODEL_DIR. */
-export const TEST_MODEL_DIR = path.join(os.tmpdir(), 'oneshot-unit-models');
+/** Models for component tests: the same fetch as production (cached under ~/.cache/oneshot/models), own MODEL_DIR. */
+export const TEST_MODEL_DIR = path.join(os.tmpdir(), 'oneshot-component-models');
 
 export const FIXTURES = path.join(import.meta.dirname, '../../fixtures/inference');
 
