@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { collectionReference, planClawback, planCollection } from '../domain/billing/clawback.js';
 import { InsufficientCreditsError } from '../domain/errors.js';
-import type { CreditTransactionType } from './entities/credit-transaction.js';
+import type { CreditTransactionType } from '../domain/ledger.js';
 
 /**
  * The credit ledger: every credit movement is one append-only entry, unique per (type, reference), and the

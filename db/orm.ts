@@ -1,7 +1,6 @@
 import { MikroORM, PostgreSqlDriver, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import { migrationsList } from '../migrations/index.js';
-import { entities } from './entities/index.js';
 
 export interface DatabaseConfig {
   DATABASE_URL: string;
@@ -12,11 +11,12 @@ function ormOptions(config: DatabaseConfig): Options {
   return {
     driver: PostgreSqlDriver,
     clientUrl: config.DATABASE_URL,
-    entities,
+    // No entities: every table is read and written through a typed SQL repository (db/README.md).
+    entities: [],
     extensions: [Migrator],
     pool: { min: 0, max: config.DATABASE_POOL_MAX },
     // Schema changes go through migrations only; never discover or sync at boot.
-    discovery: { warnWhenNoEntities: true },
+    discovery: { warnWhenNoEntities: false },
     allowGlobalContext: false,
     forceUtcTimezone: true,
     migrations: {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Upload } from '../../db/entities/index.js';
+import { Uploads, type UploadRow } from '../../db/uploads.js';
 import { AppError, ErrorCode } from '../../domain/errors.js';
 import type { ObjectStore, PresignedUpload } from '../../integrations/object-store.js';
 import { isUuid } from './ids.js';
@@ -30,32 +30,20 @@ export async function createUpload(
   userId: string,
   request: UploadRequest,
   expiresInSeconds: number,
-): Promise<{ upload: Upload; post: PresignedUpload }> {
+): Promise<{ upload: UploadRow; post: PresignedUpload }> {
   const id = randomUUID();
-  const now = new Date();
-  const upload = em.create(Upload, {
-    id,
-    userId,
-    objectKey: uploadKey(userId, id),
-    filename: request.filename,
-    contentType: request.contentType,
-    declaredSize: request.fileSize,
-    status: 'pending',
-    expiresAt: new Date(now.getTime() + expiresInSeconds * 1000),
-    createdAt: now,
-  });
-  const post = await objectStore.presignPost(upload.objectKey, {
-    contentType: upload.contentType,
-    maxBytes: upload.declaredSize,
-    expiresInSeconds,
-  });
-  await em.flush();
+  const objectKey = uploadKey(userId, id);
+  const post = await objectStore.presignPost(objectKey, { contentType: request.contentType, maxBytes: request.fileSize, expiresInSeconds });
+  const upload = await new Uploads(em).insert(
+    { id, userId, objectKey, filename: request.filename, contentType: request.contentType, declaredSize: request.fileSize },
+    new Date(Date.now() + expiresInSeconds * 1000),
+  );
   return { upload, post };
 }
 
 /** The caller's upload, or 404 NOT_FOUND (also for someone else's: existence is not revealed). */
-export async function findOwnUpload(em: EntityManager, userId: string, uploadId: string): Promise<Upload> {
-  const upload = isUuid(uploadId) ? await em.findOne(Upload, { id: uploadId, userId }) : null;
+export async function findOwnUpload(em: EntityManager, userId: string, uploadId: string): Promise<UploadRow> {
+  const upload = isUuid(uploadId) ? await new Uploads(em).findOwn(userId, uploadId) : null;
   if (!upload) throw new AppError(404, ErrorCode.NOT_FOUND, 'No such upload.');
   return upload;
 }
@@ -70,7 +58,7 @@ export async function verifyUpload(
   objectStore: ObjectStore,
   userId: string,
   uploadId: string,
-): Promise<Upload> {
+): Promise<UploadRow> {
   const upload = await findOwnUpload(em, userId, uploadId);
   if (upload.status === 'verified') return upload;
   const head = await objectStore.head(upload.objectKey);
@@ -81,9 +69,6 @@ export async function verifyUpload(
       found: { content_type: head.contentType ?? null, file_size: head.size },
     });
   }
-  upload.status = 'verified';
-  upload.verifiedSize = head.size;
-  upload.verifiedAt = new Date();
-  await em.flush();
-  return upload;
+  await new Uploads(em).markVerified(upload.id, head.size);
+  return { ...upload, status: 'verified' };
 }
