@@ -43,7 +43,7 @@ export default tseslint.config(
   {
     // Test doubles implement async interfaces without awaiting anything, and HTTP tests read untyped JSON
     // bodies: their assertions are what check the shape.
-    files: ['test/**/*.ts'],
+    files: ['test/**/*.ts', 'fakes/**/*.ts'],
     rules: {
       '@typescript-eslint/require-await': 'off',
       '@typescript-eslint/no-unsafe-argument': 'off',

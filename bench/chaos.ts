@@ -12,7 +12,6 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import sharp from 'sharp';
 import { Ledger } from '../db/ledger.js';
 import { createOrm } from '../db/orm.js';
 import { Uploads } from '../db/uploads.js';
@@ -23,6 +22,7 @@ import { startJobWorkflow } from '../integrations/job-workflows.js';
 import { createObjectStore } from '../integrations/object-store.js';
 import { connectTemporalClient } from '../integrations/temporal.js';
 import { createMigratedDatabase, readStackEnv, stackScript } from '../scripts/stack/local-stack.js';
+import { gradientPng } from '../fakes/images.js';
 import { startMain } from './lib/harness.js';
 
 const { values } = parseArgs({ options: { jobs: { type: 'string', default: '60' }, terminates: { type: 'string', default: '5' } } });
@@ -60,7 +60,7 @@ const killAndRestart = async (name: string) => {
 };
 
 let client = await connectTemporalClient(config);
-const image = await sharp({ create: { width: 384, height: 384, channels: 3, background: { r: 40, g: 120, b: 200 } } }).png().toBuffer();
+const image = await gradientPng(384, 384);
 const started = performance.now();
 const jobIds: string[] = [];
 for (let index = 0; index < jobCount; index++) {

@@ -17,7 +17,7 @@ import { z } from 'zod';
 import { inferenceEnvSchema } from '../domain/config/inference.js';
 import { createInferenceEngine } from '../inference/index.js';
 import { ensureModels } from '../scripts/models/fetch.js';
-import { gradientPng } from '../test/helpers/uploads.js';
+import { gradientPng } from '../fakes/images.js';
 import { createMigratedDatabase, readStackEnv } from '../scripts/stack/local-stack.js';
 import { loadTest, median, quantile, startMain, waitForHealth } from './lib/harness.js';
 

@@ -16,8 +16,8 @@ import { loadConfig, orchestratorProcessSchema } from '../domain/config/index.js
 import { BillingService } from '../integrations/billing/billing-service.js';
 import { createBillingStores } from '../integrations/billing/stores.js';
 import { createLogger } from '../integrations/logger.js';
-import { startFakeStores } from '../test/helpers/billing.js';
-import { seedDueSubscriptions } from '../test/helpers/renewal-fixture.js';
+import { startFakeStores } from '../fakes/stores.js';
+import { seedDueSubscriptions } from '../fakes/renewal-fixture.js';
 import type { renewalSweepWorkflow } from '../workflows/renewal-sweep.workflow.js';
 import { createOrchestratorWorker } from '../workers/orchestrator-worker.js';
 import { createMigratedDatabase, readStackEnv } from '../scripts/stack/local-stack.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { legacyReceipt } from '../fakes/apple-store.js';
+import { legacyReceipt } from '../../fakes/apple-store.js';
 import { balanceOf, BUNDLE_ID, DAY, RTDN_AUDIENCE, useBillingApi } from '../helpers/billing.js';
 import { signUp as clientSignUp } from '../helpers/client-flows.js';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { Ledger } from '../../db/ledger.js';
-import { createSigningChain } from '../fakes/apple-ca.js';
+import { createSigningChain } from '../../fakes/apple-ca.js';
 import { DAY, RTDN_AUDIENCE, useBillingApi } from '../helpers/billing.js';
 import { signUp as clientSignUp } from '../helpers/client-flows.js';
 

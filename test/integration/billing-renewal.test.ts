@@ -14,7 +14,7 @@ import { createOrchestratorWorker } from '../../workers/orchestrator-worker.js';
 import { startFakeStores, type FakeStores } from '../helpers/billing.js';
 import { expectLedgerConsistent } from '../helpers/db.js';
 import { testConfig } from '../helpers/env.js';
-import { seedDueSubscriptions } from '../helpers/renewal-fixture.js';
+import { seedDueSubscriptions } from '../../fakes/renewal-fixture.js';
 
 let stores: FakeStores;
 let config: OrchestratorConfig;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createSigningChain } from '../fakes/apple-ca.js';
-import { legacyReceipt } from '../fakes/apple-store.js';
+import { createSigningChain } from '../../fakes/apple-ca.js';
+import { legacyReceipt } from '../../fakes/apple-store.js';
 import { BUNDLE_ID, DAY, useBillingApi } from '../helpers/billing.js';
 import { signUp as clientSignUp } from '../helpers/client-flows.js';
 

@@ -44,3 +44,23 @@ it('/docs renders every path as HTML', async () => {
   const spec = (await api.request('GET', '/openapi.json')).body as { paths: Record<string, unknown> };
   for (const path of Object.keys(spec.paths)) expect(response.body).toContain(path);
 });
+
+it('declares the rules the validator enforces: one of an upload id or its URL, the cursor format, the email pattern', async () => {
+  const spec = (await api.request('GET', '/openapi.json')).body;
+  const createJob = JSON.stringify(spec.paths['/jobs'].post.requestBody);
+  const components = JSON.stringify(spec.components.schemas.CreateJobRequest ?? {});
+  const declared = `${createJob}${components}`;
+  expect(declared).toContain('{"anyOf":[{"required":["input"]},{"required":["input_image_url"]}]}');
+  expect(declared).toContain('{"anyOf":[{"required":["target"]},{"required":["target_image_url"]}]}');
+  const cursor = spec.paths['/jobs'].get.parameters.find((parameter: { name: string }) => parameter.name === 'cursor');
+  expect(cursor.schema.pattern).toBe('^[A-Za-z0-9_-]{1,200}$');
+  const register = JSON.stringify(spec.paths['/auth/register'].post.requestBody);
+  expect(register).toContain('"format":"email"');
+  expect(register).toContain('"pattern"');
+
+  // What the spec declares, the server enforces: a request without either field is refused before anything runs.
+  const user = await api.request('POST', '/auth/register', { body: { email: `openapi-${Date.now()}@example.com`, password: 'correct horse battery' } });
+  const refused = await api.request('POST', '/jobs', { token: user.body.access_token, body: { job_type: 'upscale' } });
+  expect(refused.status).toBe(400);
+  expect(refused.body.error.code).toBe('VALIDATION_FAILED');
+});

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import type { FakeStores } from './billing.js';
+import type { FakeStores } from './stores.js';
 
 const HOUR = 3_600_000;
 const CREDITS = 100;
