@@ -1,3 +1,5 @@
+import { JobFailure } from './jobs/vocabulary.js';
+
 /**
  * Stable error codes: the API renders them, the workflows record them on jobs, clients switch on them.
  * Add codes here only; never rename one that has shipped.
@@ -16,7 +18,8 @@ export const ErrorCode = {
   METHOD_NOT_ALLOWED: 'METHOD_NOT_ALLOWED',
   CONFLICT: 'CONFLICT',
   EMAIL_TAKEN: 'EMAIL_TAKEN',
-  INSUFFICIENT_CREDITS: 'INSUFFICIENT_CREDITS',
+  // The job failure of the same name: one code whether admission refuses it (402) or a job records it.
+  INSUFFICIENT_CREDITS: JobFailure.INSUFFICIENT_CREDITS,
   UPLOAD_MISSING: 'UPLOAD_MISSING',
   UPLOAD_MISMATCH: 'UPLOAD_MISMATCH',
   JOBS_IN_FLIGHT_LIMIT: 'JOBS_IN_FLIGHT_LIMIT',
@@ -24,6 +27,9 @@ export const ErrorCode = {
   IDEMPOTENCY_KEY_INVALID: 'IDEMPOTENCY_KEY_INVALID',
   IDEMPOTENCY_KEY_REUSED: 'IDEMPOTENCY_KEY_REUSED',
   TOO_MANY_STREAMS: 'TOO_MANY_STREAMS',
+  // Account lifecycle: deletion needs a fresh sign-in; results are deleted after their retention period.
+  REAUTHENTICATION_REQUIRED: 'REAUTHENTICATION_REQUIRED',
+  RESULT_EXPIRED: 'RESULT_EXPIRED',
   RATE_LIMITED: 'RATE_LIMITED',
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   // Billing: store receipts and notifications.

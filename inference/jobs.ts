@@ -79,6 +79,7 @@ async function runEdit(ctx: JobContext, plan: JobPlan, input: DecodedImage): Pro
   const restorer = await restorerFor(ctx, plan.restore);
   let faces = plan.detectFaces === 'none' ? [] : await findFaces(ctx, input, plan.faceSelection);
   if (plan.detectFaces === 'required' && faces.length === 0) throw new InferenceError(InferenceErrorCode.NO_FACE_FOUND, 'no face found in the photo');
+  if (plan.detectFaces !== 'none') ctx.options.onProgress?.({ stage: 'detect', fraction: 0.1 });
   const restoring = restorer !== undefined && faces.length > 0;
   let image = input;
   if (plan.upscale) {

@@ -1,4 +1,3 @@
-import { setTimeout as delay } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import type { Logger } from './logger.js';
@@ -29,7 +28,7 @@ export async function untilConnected<T>(what: string, connect: () => Promise<T>,
       return connected;
     } catch (error) {
       logger.warn({ attempt, retryInMs: wait, err: error }, `${what}: Temporal unreachable, retrying`);
-      await delay(wait);
+      await new Promise((resolve) => setTimeout(resolve, wait));
     }
   }
 }
