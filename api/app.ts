@@ -20,6 +20,8 @@ import { docsRoutes } from './routes/docs.js';
 import type { ReadinessCheck } from './readiness.js';
 import { healthRoutes } from './routes/health.js';
 import { jobRoutes } from './routes/jobs.js';
+import { stripeRoutes } from './routes/stripe.js';
+import { superwallRoutes } from './routes/superwall.js';
 import { uploadRoutes } from './routes/uploads.js';
 import type { AppState } from './state.js';
 
@@ -65,6 +67,8 @@ export function apiRoutes(deps: AppDeps): ApiRoutes {
   uploadRoutes(routes, deps);
   jobRoutes(routes, deps);
   billingRoutes(routes, deps);
+  superwallRoutes(routes, deps);
+  stripeRoutes(routes, deps);
   docsRoutes(routes);
   return routes;
 }

@@ -10,10 +10,10 @@ export type OwnershipPolicy = 'keep' | 'transfer';
 
 /**
  * What the caller presented: data the store signed for the device (StoreKit 2 JWS), the store's own purchase
- * token (Google), or only a transaction id taken from an unverified legacy receipt, which anyone who saw the id
- * can forge.
+ * token (Google), only a transaction id taken from an unverified legacy receipt, which anyone who saw the id
+ * can forge, or a billing provider's signed event naming the account (Superwall, Stripe).
  */
-export type PurchaseEvidence = 'signed_transaction' | 'purchase_token' | 'transaction_id';
+export type PurchaseEvidence = 'signed_transaction' | 'purchase_token' | 'transaction_id' | 'provider_event';
 
 export type ClaimDecision =
   | { action: 'bind' }

@@ -1,6 +1,7 @@
 import type { ProductKind } from './catalog.js';
 
-export type Store = 'apple' | 'google';
+/** Where a purchase was paid: the app stores, or Stripe web checkout (credit packs only). */
+export type Store = 'apple' | 'google' | 'stripe';
 /** `xcode`: transactions signed by Xcode's local StoreKit testing; accepted only in development. */
 export type StoreEnvironment = 'production' | 'sandbox' | 'xcode';
 export type StoreSubscriptionStatus = 'active' | 'grace_period' | 'billing_retry' | 'expired' | 'revoked' | 'paused';

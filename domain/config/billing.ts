@@ -17,24 +17,28 @@ const durationMs = z
     return Number(amount) * scale;
   });
 
-/**
- * Store billing: App Store and Google Play credentials, the product catalog, and the renewal sweep. Each
- * store is optional as a whole: without its settings the store's endpoints answer 503 STORE_NOT_CONFIGURED.
- */
-export const billingEnvSchema = z.object({
-  /** JSON: { "<product id>": { "type": "consumable", "credits": 50 } | { "type": "subscription", "credits_per_period": 100 } } */
-  BILLING_PRODUCTS: z
+/** A JSON object in one env value (`{}` when unset). */
+function json(name: string) {
+  return z
     .string()
     .default('{}')
     .transform((value, ctx) => {
       try {
         return JSON.parse(value) as unknown;
       } catch {
-        ctx.addIssue({ code: 'custom', message: 'BILLING_PRODUCTS must be JSON' });
+        ctx.addIssue({ code: 'custom', message: `${name} must be JSON` });
         return z.NEVER;
       }
-    })
-    .pipe(productCatalogSchema),
+    });
+}
+
+/**
+ * Store billing: App Store and Google Play credentials, the product catalog, and the renewal sweep. Each
+ * store is optional as a whole: without its settings the store's endpoints answer 503 STORE_NOT_CONFIGURED.
+ */
+export const billingEnvSchema = z.object({
+  /** JSON: { "<product id>": { "type": "consumable", "credits": 50 } | { "type": "subscription", "credits_per_period": 100 } } */
+  BILLING_PRODUCTS: json('BILLING_PRODUCTS').pipe(productCatalogSchema),
 
   APPLE_BUNDLE_ID: z.string().min(1).optional(),
   /** The app's numeric App Store id; Apple's library requires it to verify production data. */
@@ -80,6 +84,24 @@ export const billingEnvSchema = z.object({
   /** Backoff between acknowledgement attempts: first interval, doubling up to the maximum. */
   GOOGLE_ACKNOWLEDGE_RETRY_INITIAL: durationMs.default(30_000),
   GOOGLE_ACKNOWLEDGE_RETRY_MAX: durationMs.default(3_600_000),
+
+  /**
+   * Superwall webhooks (Svix): the endpoint's signing secret (`whsec_…`). Without it the webhook answers 503
+   * STORE_NOT_CONFIGURED.
+   */
+  SUPERWALL_WEBHOOK_SECRET: z.string().startsWith('whsec_').optional(),
+
+  /** Stripe web checkout for credit packs: the secret API key (`sk_…` or a restricted `rk_…`). */
+  STRIPE_SECRET_KEY: z.string().min(1).optional(),
+  /** The signing secret of the Stripe webhook endpoint (`whsec_…`). */
+  STRIPE_WEBHOOK_SECRET: z.string().startsWith('whsec_').optional(),
+  /** JSON: { "<catalog product id>": "<Stripe price id>" }; only consumable packs listed here are sold on the web. */
+  STRIPE_PRICES: json('STRIPE_PRICES').pipe(z.record(z.string().min(1), z.string().min(1))),
+  /** Where Stripe sends the buyer after paying or giving up (e.g. a universal link back into the app). */
+  STRIPE_CHECKOUT_SUCCESS_URL: z.string().url().optional(),
+  STRIPE_CHECKOUT_CANCEL_URL: z.string().url().optional(),
+  /** Overrides Stripe's API address (tests point it at stripe-mock). */
+  STRIPE_API_URL: z.string().url().optional(),
 
   /** How often the Temporal Schedule starts a renewal sweep. */
   RENEWAL_SWEEP_INTERVAL: durationMs.default(3_600_000),

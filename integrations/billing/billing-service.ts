@@ -11,7 +11,9 @@ import type { Logger } from '../logger.js';
 import type { AcknowledgementQueue } from './acknowledgements.js';
 import type { AppleStore } from './apple.js';
 import type { GooglePlayStore } from './google.js';
+import type { StripeCheckout } from './stripe.js';
 import type { BillingStores } from './stores.js';
+import type { SuperwallWebhooks } from './superwall.js';
 
 export interface ValidateInput {
   platform: 'ios' | 'android';
@@ -63,6 +65,9 @@ export interface BillingServiceDeps {
   ownershipPolicy: OwnershipPolicy;
   /** Where failed Google acknowledgements go to be retried; without it they are only logged. */
   acknowledgements?: AcknowledgementQueue;
+  /** Billing providers beside the stores, when configured. */
+  superwall?: SuperwallWebhooks;
+  stripe?: StripeCheckout;
   logger: Logger;
 }
 
@@ -199,6 +204,18 @@ export class BillingService {
       // The client's retry of the same validate tries again; past three days Google refunds and the refund claws back.
       this.deps.logger.error({ err: error, transactionId: purchase.transactionId }, 'google acknowledge could not be scheduled');
     }
+  }
+
+  /** Superwall's webhooks; 503 STORE_NOT_CONFIGURED without a signing secret. */
+  superwall(): SuperwallWebhooks {
+    if (!this.deps.superwall) throw new AppError(503, ErrorCode.STORE_NOT_CONFIGURED, 'Superwall webhooks are not configured.');
+    return this.deps.superwall;
+  }
+
+  /** Stripe web checkout; 503 STORE_NOT_CONFIGURED without its keys. */
+  stripe(): StripeCheckout {
+    if (!this.deps.stripe) throw new AppError(503, ErrorCode.STORE_NOT_CONFIGURED, 'Stripe web checkout is not configured.');
+    return this.deps.stripe;
   }
 
   private records(): BillingRecords {

@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { ErrorCode } from '../../domain/errors.js';
+import type { BillingService } from '../../integrations/billing/billing-service.js';
+import type { ApiRoutes } from '../routing.js';
+
+export const webhookResponseSchema = z.object({ status: z.enum(['processed', 'duplicate', 'ignored']) }).meta({ id: 'WebhookResponse' });
+
+/** Superwall's subscription event webhooks (Svix). */
+export function superwallRoutes(routes: ApiRoutes, deps: { billing: BillingService }): void {
+  routes.public({
+    method: 'post',
+    path: '/billing/superwall/webhooks',
+    summary: 'Superwall webhook events',
+    description:
+      'Verified with the endpoint signing secret (`svix-id`, `svix-timestamp`, `svix-signature`; timestamps older ' +
+      'than five minutes are refused) and acted on once per event id. Purchases and renewals grant their credits ' +
+      'once per store transaction, also when the same purchase arrives from the store or /billing/validate; ' +
+      'refunds claw back; other and unknown event types are recorded and acknowledged.',
+    tags: ['billing'],
+    request: { body: z.object({}).loose().meta({ description: 'A Superwall event (`type`, `data`, …).' }) },
+    responses: { 200: { description: 'Accepted.', schema: webhookResponseSchema } },
+    errors: { 400: [ErrorCode.WEBHOOK_SIGNATURE_INVALID], 503: [ErrorCode.STORE_NOT_CONFIGURED] },
+    handler: async (ctx) => {
+      ctx.body = {
+        status: await deps.billing.superwall().receive(ctx.request.rawBody, {
+          'svix-id': ctx.get('svix-id') || undefined,
+          'svix-timestamp': ctx.get('svix-timestamp') || undefined,
+          'svix-signature': ctx.get('svix-signature') || undefined,
+        }),
+      } satisfies z.infer<typeof webhookResponseSchema>;
+    },
+  });
+}

@@ -1,0 +1,123 @@
+import { describe, expect, inject, it } from 'vitest';
+import { checkoutSession, closedDispute, refundedCharge, signStripeDelivery, stripeEvent } from '../../fakes/stripe-events.js';
+import { superwallSecret } from '../../fakes/superwall.js';
+import { balanceOf, useBillingApi } from '../helpers/billing.js';
+import { signUp as clientSignUp } from '../helpers/client-flows.js';
+
+const WEBHOOK_SECRET = superwallSecret();
+const billing = useBillingApi({
+  STRIPE_SECRET_KEY: 'sk_test_oneshot',
+  STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+  STRIPE_PRICES: JSON.stringify({ credits_50: 'price_credits_50', pro_monthly: 'price_pro_monthly' }),
+  STRIPE_CHECKOUT_SUCCESS_URL: 'https://app.oneshot.test/checkout/done',
+  STRIPE_CHECKOUT_CANCEL_URL: 'https://app.oneshot.test/checkout/canceled',
+  STRIPE_API_URL: inject('stackEnv').STRIPE_MOCK_URL!,
+});
+const signUp = () => clientSignUp(billing.api);
+
+function deliver(event: object, options: { secret?: string; timestamp?: number; tamper?: boolean } = {}) {
+  const { body, headers } = signStripeDelivery(options.secret ?? WEBHOOK_SECRET, event, options);
+  return billing.api.request('POST', '/billing/stripe/webhooks', { rawBody: options.tamper ? body.replace('credits_50', 'credits_200') : body, headers });
+}
+
+describe('Stripe web checkout', () => {
+  it('opens a Checkout Session for a credit pack through the Stripe API (stripe-mock validates the request)', async () => {
+    const user = await signUp();
+    const response = await billing.api.request('POST', '/billing/stripe/checkout', {
+      token: user.token,
+      body: { product_id: 'credits_50', idempotency_key: 'attempt-1' },
+    });
+    expect(response.status).toBe(201);
+    expect(response.body.session_id).toMatch(/^cs_/);
+  });
+
+  it('refuses products that are not credit packs sold on the web, and anonymous callers', async () => {
+    const user = await signUp();
+    for (const product_id of ['pro_monthly', 'credits_10', 'nope']) {
+      const response = await billing.api.request('POST', '/billing/stripe/checkout', { token: user.token, body: { product_id } });
+      expect(response.status).toBe(422);
+      expect(response.body.error.code).toBe('PRODUCT_UNKNOWN');
+    }
+    expect((await billing.api.request('POST', '/billing/stripe/checkout', { body: { product_id: 'credits_50' } })).status).toBe(401);
+  });
+});
+
+describe('Stripe webhooks', () => {
+  it('grants a paid checkout once, however often and under whichever event it is delivered', async () => {
+    const user = await signUp();
+    const session = checkoutSession(user.id, 'credits_50');
+    const completed = stripeEvent('checkout.session.completed', session);
+    expect((await deliver(completed)).body).toEqual({ status: 'processed' });
+    expect((await deliver(completed)).body).toEqual({ status: 'duplicate' });
+    // The same payment told again under other event ids, concurrently, grants nothing more.
+    const again = await Promise.all(
+      Array.from({ length: 10 }, () => deliver(stripeEvent('checkout.session.async_payment_succeeded', session))),
+    );
+    expect(again.map((response) => response.status)).toEqual(Array(10).fill(200));
+    expect(await balanceOf(billing.api, user.id)).toBe(50);
+  });
+
+  it('waits for an asynchronous payment: an unpaid completed session grants nothing until it succeeds', async () => {
+    const user = await signUp();
+    const session = checkoutSession(user.id, 'credits_50', { payment_status: 'unpaid' });
+    expect((await deliver(stripeEvent('checkout.session.completed', session))).body).toEqual({ status: 'ignored' });
+    expect(await balanceOf(billing.api, user.id)).toBe(0);
+    expect((await deliver(stripeEvent('checkout.session.async_payment_succeeded', { ...session, payment_status: 'paid' }))).body).toEqual({
+      status: 'processed',
+    });
+    expect(await balanceOf(billing.api, user.id)).toBe(50);
+  });
+
+  it('claws back a full refund once; a partial refund is left to an operator', async () => {
+    const user = await signUp();
+    const session = checkoutSession(user.id, 'credits_50');
+    await deliver(stripeEvent('checkout.session.completed', session));
+    expect((await deliver(stripeEvent('charge.refunded', refundedCharge(session.payment_intent, false)))).body).toEqual({ status: 'ignored' });
+    expect(await balanceOf(billing.api, user.id)).toBe(50);
+    const refund = stripeEvent('charge.refunded', refundedCharge(session.payment_intent));
+    expect((await deliver(refund)).body).toEqual({ status: 'processed' });
+    expect((await deliver(refund)).body).toEqual({ status: 'duplicate' });
+    expect((await deliver(stripeEvent('charge.dispute.closed', closedDispute(session.payment_intent, 'lost')))).status).toBe(200);
+    expect(await balanceOf(billing.api, user.id)).toBe(0);
+    // A late redelivery of the payment does not grant a refunded pack again.
+    await deliver(stripeEvent('checkout.session.completed', session));
+    expect(await balanceOf(billing.api, user.id)).toBe(0);
+  });
+
+  it('claws back a lost dispute, not a won one', async () => {
+    const won = await signUp();
+    const wonSession = checkoutSession(won.id, 'credits_50');
+    await deliver(stripeEvent('checkout.session.completed', wonSession));
+    expect((await deliver(stripeEvent('charge.dispute.closed', closedDispute(wonSession.payment_intent, 'won')))).body).toEqual({ status: 'ignored' });
+    expect(await balanceOf(billing.api, won.id)).toBe(50);
+
+    const lost = await signUp();
+    const lostSession = checkoutSession(lost.id, 'credits_50');
+    await deliver(stripeEvent('checkout.session.completed', lostSession));
+    expect((await deliver(stripeEvent('charge.dispute.closed', closedDispute(lostSession.payment_intent, 'lost')))).body).toEqual({ status: 'processed' });
+    expect(await balanceOf(billing.api, lost.id)).toBe(0);
+  });
+
+  it('refuses forged, tampered and stale deliveries without touching credits', async () => {
+    const user = await signUp();
+    const event = stripeEvent('checkout.session.completed', checkoutSession(user.id, 'credits_50'));
+    const attempts = [
+      await deliver(event, { secret: superwallSecret() }),
+      await deliver(event, { tamper: true }),
+      await deliver(event, { timestamp: Math.floor(Date.now() / 1000) - 600 }),
+      await billing.api.request('POST', '/billing/stripe/webhooks', { body: event }),
+    ];
+    for (const response of attempts) {
+      expect(response.status).toBe(400);
+      expect(response.body.error.code).toBe('WEBHOOK_SIGNATURE_INVALID');
+    }
+    expect(await balanceOf(billing.api, user.id)).toBe(0);
+  });
+
+  it('acknowledges and records event types it does not use', async () => {
+    const event = stripeEvent('customer.created', { id: 'cus_1', object: 'customer' }) as { id: string };
+    expect((await deliver(event)).body).toEqual({ status: 'ignored' });
+    const rows = await billing.api.orm.em.fork().execute(`select event_type, outcome from webhook_events where source = 'stripe' and event_id = ?`, [event.id]);
+    expect(rows).toEqual([{ event_type: 'customer.created', outcome: 'ignored' }]);
+  });
+});
