@@ -11,11 +11,14 @@ export interface UploadRow {
   contentType: string;
   declaredSize: number;
   status: UploadStatus;
+  /** The image's size in pixels, once verified. */
+  width: number | null;
+  height: number | null;
   createdAt: Date;
 }
 
 const UPLOAD_COLUMNS = `id, user_id as "userId", object_key as "objectKey", filename, content_type as "contentType",
-  declared_size as "declaredSize", status, created_at as "createdAt"`;
+  declared_size as "declaredSize", status, width, height, created_at as "createdAt"`;
 
 type RawUploadRow = Omit<UploadRow, 'createdAt'> & { createdAt: string };
 /** The driver hands timestamps over as strings (MikroORM keeps time zones its own way). */
@@ -25,7 +28,7 @@ const toUploadRow = (row: RawUploadRow): UploadRow => ({ ...row, createdAt: new 
 export class Uploads {
   constructor(private readonly em: EntityManager) {}
 
-  async insert(upload: Omit<UploadRow, 'status' | 'createdAt'>, expiresAt: Date): Promise<UploadRow> {
+  async insert(upload: Omit<UploadRow, 'status' | 'createdAt' | 'width' | 'height'>, expiresAt: Date): Promise<UploadRow> {
     const [row] = await this.em.execute<RawUploadRow[]>(
       `insert into uploads (id, user_id, object_key, filename, content_type, declared_size, status, expires_at)
        values (?, ?, ?, ?, ?, ?, 'pending', ?) returning ${UPLOAD_COLUMNS}`,
@@ -39,7 +42,12 @@ export class Uploads {
     return row ? toUploadRow(row) : null;
   }
 
-  async markVerified(uploadId: string, size: number): Promise<void> {
-    await this.em.execute(`update uploads set status = 'verified', verified_size = ?, verified_at = now() where id = ?`, [size, uploadId]);
+  async markVerified(uploadId: string, verified: { size: number; width: number; height: number }): Promise<void> {
+    await this.em.execute(`update uploads set status = 'verified', verified_size = ?, width = ?, height = ?, verified_at = now() where id = ?`, [
+      verified.size,
+      verified.width,
+      verified.height,
+      uploadId,
+    ]);
   }
 }

@@ -35,6 +35,8 @@ export interface ObjectStore {
   ping(): Promise<void>;
   head(key: string): Promise<ObjectHead | null>;
   get(key: string, signal?: AbortSignal): Promise<Buffer>;
+  /** The object's first `bytes` bytes (all of it when shorter): enough to read an image's header. */
+  getStart(key: string, bytes: number): Promise<Buffer>;
   put(key: string, body: Buffer, contentType: string, signal?: AbortSignal): Promise<void>;
   /** A POST policy that S3 itself enforces: exact key, content type, size range and expiry. */
   presignPost(key: string, options: { contentType: string; maxBytes: number; expiresInSeconds: number }): Promise<PresignedUpload>;
@@ -71,6 +73,11 @@ export function createObjectStore(config: ObjectStoreConfig, client = createS3Cl
     },
     async get(key, signal) {
       const out = await client.send(new GetObjectCommand({ Bucket, Key: key }), { abortSignal: signal });
+      if (!out.Body) throw new Error(`object ${key} has no body`);
+      return Buffer.from(await out.Body.transformToByteArray());
+    },
+    async getStart(key, bytes) {
+      const out = await client.send(new GetObjectCommand({ Bucket, Key: key, Range: `bytes=0-${bytes - 1}` }));
       if (!out.Body) throw new Error(`object ${key} has no body`);
       return Buffer.from(await out.Body.transformToByteArray());
     },

@@ -5,6 +5,7 @@ import { Migration20261201000000_billing } from './Migration20261201000000_billi
 import { Migration20261202000000_job_change_notify } from './Migration20261202000000_job_change_notify.js';
 import { Migration20261210000000_billing_accounts } from './Migration20261210000000_billing_accounts.js';
 import { Migration20261211000000_job_settlement } from './Migration20261211000000_job_settlement.js';
+import { Migration20261212000000_upload_dimensions } from './Migration20261212000000_upload_dimensions.js';
 import { Migration20261220000000_web_billing } from './Migration20261220000000_web_billing.js';
 
 /**
@@ -18,5 +19,6 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261202000000_job_change_notify', class: Migration20261202000000_job_change_notify },
   { name: 'Migration20261210000000_billing_accounts', class: Migration20261210000000_billing_accounts },
   { name: 'Migration20261211000000_job_settlement', class: Migration20261211000000_job_settlement },
+  { name: 'Migration20261212000000_upload_dimensions', class: Migration20261212000000_upload_dimensions },
   { name: 'Migration20261220000000_web_billing', class: Migration20261220000000_web_billing },
 ];

@@ -7,7 +7,7 @@ import { JobQueries } from '../../db/job-queries.js';
 import type { ApiConfig } from '../../domain/config/index.js';
 import { AppError, ErrorCode } from '../../domain/errors.js';
 import { jobParameterSchemas, type JobSpec } from '../../domain/jobs/parameters.js';
-import { estimatedSeconds, planJob } from '../../domain/jobs/plan.js';
+import { MEGAPIXELS_PER_UNIT, UPSCALER_CREDIT_FACTOR } from '../../domain/jobs/plan.js';
 import { JobFailure, jobStatuses, jobTypes, terminalJobStatuses } from '../../domain/jobs/vocabulary.js';
 import type { TaskQueues } from '../../domain/task-queues.js';
 import type { JobChangeFeed } from '../../integrations/job-change-feed.js';
@@ -23,7 +23,14 @@ import { StreamSlots } from '../services/stream-slots.js';
 export interface JobRouteDeps {
   config: Pick<
     ApiConfig,
-    'MAX_JOBS_IN_FLIGHT' | 'RESULT_URL_TTL_SECONDS' | 'CANCEL_WAIT_SECONDS' | 'JOB_QUEUE_TIMEOUT' | 'JOB_LIFETIME' | 'JOB_EVENT_STREAMS_PER_USER' | 'JOB_EVENT_STREAMS_TOTAL'
+    | 'MAX_JOBS_IN_FLIGHT'
+    | 'RESULT_URL_TTL_SECONDS'
+    | 'CANCEL_WAIT_SECONDS'
+    | 'JOB_QUEUE_TIMEOUT'
+    | 'JOB_LIFETIME'
+    | 'JOB_EVENT_STREAMS_PER_USER'
+    | 'JOB_EVENT_STREAMS_TOTAL'
+    | 'UPSCALE_DEFAULT_MODEL'
   >;
   orm: MikroORM;
   objectStore: ObjectStore;
@@ -103,6 +110,9 @@ const EVENT_STREAM_QUIET_MS = 15_000;
 const PRICING =
   'Price: the sum of the steps the job runs: a ×2 upscale 1 credit, a ×4 upscale 2, a face restoration 1, a face swap 2 ' +
   '(so `upscale` with `face_enhance` adds 1, and a restoration with `scale_factor` adds the upscale). ' +
+  `An upscale step costs its credits again for every further ${MEGAPIXELS_PER_UNIT} megapixels of input, and ` +
+  `×${UPSCALER_CREDIT_FACTOR['realesrgan-x4plus']} with \`realesrgan-x4plus\`. An upscale that names no model records the server's default. ` +
+  'The upload must be a readable JPEG, PNG or WebP image (422 UPLOAD_NOT_IMAGE otherwise, before anything is charged). ' +
   'Faces are looked for first: a restoration or swap without a face fails NO_FACE_FOUND before anything expensive runs, and is refunded. ' +
   'A job not started by a worker within its queueing deadline fails NO_CAPACITY; one that outlives its lifetime fails DEADLINE_EXCEEDED; both are refunded.';
 
@@ -115,6 +125,7 @@ export function jobRoutes(routes: ApiRoutes, deps: JobRouteDeps): void {
     objectStore: deps.objectStore,
     maxJobsInFlight: deps.config.MAX_JOBS_IN_FLIGHT,
     deadlines: { queueSeconds: deps.config.JOB_QUEUE_TIMEOUT / 1000, lifetimeSeconds: deps.config.JOB_LIFETIME / 1000 },
+    defaultUpscaler: deps.config.UPSCALE_DEFAULT_MODEL,
   };
   const streams = new StreamSlots(deps.config.JOB_EVENT_STREAMS_PER_USER, deps.config.JOB_EVENT_STREAMS_TOTAL);
   const view = (job: JobRow) => jobView(job, deps.objectStore, deps.config.RESULT_URL_TTL_SECONDS);
@@ -136,7 +147,7 @@ export function jobRoutes(routes: ApiRoutes, deps: JobRouteDeps): void {
       400: [ErrorCode.IDEMPOTENCY_KEY_INVALID],
       402: [ErrorCode.INSUFFICIENT_CREDITS],
       404: [ErrorCode.NOT_FOUND],
-      422: [ErrorCode.UPLOAD_MISSING, ErrorCode.UPLOAD_MISMATCH, ErrorCode.IDEMPOTENCY_KEY_REUSED],
+      422: [ErrorCode.UPLOAD_MISSING, ErrorCode.UPLOAD_MISMATCH, ErrorCode.UPLOAD_NOT_IMAGE, ErrorCode.IDEMPOTENCY_KEY_REUSED],
       429: [ErrorCode.JOBS_IN_FLIGHT_LIMIT],
       503: [ErrorCode.SERVICE_UNAVAILABLE],
     },
@@ -144,7 +155,7 @@ export function jobRoutes(routes: ApiRoutes, deps: JobRouteDeps): void {
       const body = ctx.state.input.body;
       const userId = ctx.state.user.id;
       const spec = specOfRequest(body);
-      const { job } = await createJob(deps.orm.em, services, userId, {
+      const { job, estimatedSeconds } = await createJob(deps.orm.em, services, userId, {
         ...spec,
         inputUploadId: uploadIdOf(userId, body.input, body.input_image_url),
         targetUploadId: body.job_type === 'face_swap' ? uploadIdOf(userId, body.target, body.target_image_url) : undefined,
@@ -155,7 +166,7 @@ export function jobRoutes(routes: ApiRoutes, deps: JobRouteDeps): void {
       ctx.body = {
         job_id: job.id,
         status: job.status,
-        estimated_time: estimatedSeconds(planJob(spec)),
+        estimated_time: estimatedSeconds,
         credits_cost: job.creditsCost,
       } satisfies z.infer<typeof acceptedSchema>;
     },

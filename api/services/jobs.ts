@@ -5,8 +5,8 @@ import { JobQueries, type JobRow } from '../../db/job-queries.js';
 import { JobStore } from '../../db/job-store.js';
 import { AppError, ErrorCode } from '../../domain/errors.js';
 import type { JobDeadlines, ProcessJobInput } from '../../domain/jobs/contract.js';
-import type { JobSpec } from '../../domain/jobs/parameters.js';
-import { creditsCost, planJob } from '../../domain/jobs/plan.js';
+import type { JobSpec, UpscalerName } from '../../domain/jobs/parameters.js';
+import { creditsCost, estimatedSeconds, planJob } from '../../domain/jobs/plan.js';
 import { CANCELED_OUTCOME, reconcileJob } from '../../domain/jobs/reconciliation.js';
 import { terminalJobStatuses } from '../../domain/jobs/vocabulary.js';
 import type { TaskQueues } from '../../domain/task-queues.js';
@@ -21,6 +21,8 @@ export interface JobServiceDeps {
   objectStore: ObjectStore;
   maxJobsInFlight: number;
   deadlines: JobDeadlines;
+  /** Recorded on upscale jobs that name no model, so the price and the work agree on it (UPSCALE_DEFAULT_MODEL). */
+  defaultUpscaler?: UpscalerName | undefined;
 }
 
 export type NewJob = JobSpec & {
@@ -34,12 +36,18 @@ export type NewJob = JobSpec & {
  * 422); the uploads must be the caller's and really in S3; the credits are reserved before this returns (402
  * otherwise, with nothing left behind).
  */
-export async function createJob(em: EntityManager, deps: JobServiceDeps, userId: string, request: NewJob): Promise<{ job: JobRow; created: boolean }> {
+export async function createJob(
+  em: EntityManager,
+  deps: JobServiceDeps,
+  userId: string,
+  requested: NewJob,
+): Promise<{ job: JobRow; created: boolean; estimatedSeconds: number }> {
+  const request = withDefaultUpscaler(requested, deps.defaultUpscaler);
   const queries = new JobQueries(em);
   const jobId = jobIdFor(userId, request.idempotencyKey);
   const requestHash = request.idempotencyKey ? fingerprint(request) : undefined;
   const existing = request.idempotencyKey ? await queries.findOwn(userId, jobId) : null;
-  if (existing) return { job: sameRequest(existing, requestHash), created: false };
+  if (existing) return { job: sameRequest(existing, requestHash), created: false, estimatedSeconds: estimatedSeconds(planJob(request)) };
 
   // A soft limit: simultaneous requests can each pass the count; the per-user submission rate limit bounds that.
   if ((await queries.countInFlight(userId)) >= deps.maxJobsInFlight) {
@@ -49,13 +57,15 @@ export async function createJob(em: EntityManager, deps: JobServiceDeps, userId:
   }
   const input = await verifyUpload(em, deps.objectStore, userId, request.inputUploadId);
   const target = request.targetUploadId ? await verifyUpload(em, deps.objectStore, userId, request.targetUploadId) : undefined;
+  const plan = planJob(request);
+  const inputPixels = (input.width ?? 0) * (input.height ?? 0);
 
   const workflowInput = {
     jobId,
     userId,
     jobType: request.jobType,
     params: request.params,
-    creditsCost: creditsCost(planJob(request)),
+    creditsCost: creditsCost(plan, inputPixels),
     inputUploadId: input.id,
     inputKey: input.objectKey,
     ...(target ? { targetUploadId: target.id, targetKey: target.objectKey } : {}),
@@ -67,7 +77,13 @@ export async function createJob(em: EntityManager, deps: JobServiceDeps, userId:
   const job = await queries.findOwn(userId, jobId);
   if (!job) throw new Error(`job ${jobId} was ${outcome.admitted ? 'admitted' : 'started before'} but has no row`);
   // A concurrent request with the same key but another body joined the first one's workflow: it is refused here.
-  return { job: sameRequest(job, requestHash), created: outcome.admitted };
+  return { job: sameRequest(job, requestHash), created: outcome.admitted, estimatedSeconds: estimatedSeconds(plan, inputPixels) };
+}
+
+/** An upscale that names no model gets the configured default written into its parameters (when one is configured). */
+function withDefaultUpscaler(request: NewJob, defaultUpscaler: UpscalerName | undefined): NewJob {
+  if (request.jobType !== 'upscale' || request.params.model || !defaultUpscaler) return request;
+  return { ...request, params: { ...request.params, model: defaultUpscaler } };
 }
 
 /** What an Idempotency-Key promises: the same request. Job type, uploads and parameters (defaults applied). */

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import sharp from 'sharp';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Uploads, type UploadRow } from '../../db/uploads.js';
 import { AppError, ErrorCode } from '../../domain/errors.js';
@@ -48,6 +49,17 @@ export async function findOwnUpload(em: EntityManager, userId: string, uploadId:
   return upload;
 }
 
+/** Enough of the file for any image header we accept (JPEG EXIF blocks come before the frame header). */
+const HEADER_BYTES = 256 * 1024;
+
+/** Reads the image's size from its header; a file that is not a readable image is refused before any job starts. */
+async function imageSize(objectStore: ObjectStore, key: string, size: number): Promise<{ width: number; height: number }> {
+  const read = async (bytes: Buffer) => sharp(bytes, { failOn: 'none' }).metadata().then(({ width, height }) => (width && height ? { width, height } : null), () => null);
+  const found = (await read(await objectStore.getStart(key, HEADER_BYTES))) ?? (size > HEADER_BYTES ? await read(await objectStore.get(key)) : null);
+  if (!found) throw new AppError(422, ErrorCode.UPLOAD_NOT_IMAGE, 'The uploaded file is not a JPEG, PNG or WebP image we can read.');
+  return found;
+}
+
 /**
  * For job creation: the upload belongs to `userId` (else 404), the object is in S3 (else 422 UPLOAD_MISSING)
  * with the promised Content-Type and at most the declared size (else 422 UPLOAD_MISMATCH). Marks it verified
@@ -69,6 +81,7 @@ export async function verifyUpload(
       found: { content_type: head.contentType ?? null, file_size: head.size },
     });
   }
-  await new Uploads(em).markVerified(upload.id, head.size);
-  return { ...upload, status: 'verified' };
+  const { width, height } = await imageSize(objectStore, upload.objectKey, head.size);
+  await new Uploads(em).markVerified(upload.id, { size: head.size, width, height });
+  return { ...upload, status: 'verified', width, height };
 }

@@ -12,8 +12,9 @@ export const apiProcessSchema = coreEnvSchema
   .extend(apiEnvSchema.shape)
   .extend(jobsEnvSchema.shape)
   .extend(billingEnvSchema.shape)
-  // Read-only: /readyz reports which models in the workers' MODEL_DIR are placeholders.
-  .extend(inferenceEnvSchema.pick({ MODEL_DIR: true }).shape);
+  // Read-only: /readyz reports which models in the workers' MODEL_DIR are placeholders; upscale jobs that name no
+  // model record the default the workers run, so their price names it.
+  .extend(inferenceEnvSchema.pick({ MODEL_DIR: true, UPSCALE_DEFAULT_MODEL: true }).shape);
 export const orchestratorProcessSchema = coreEnvSchema.extend(billingEnvSchema.shape).extend(reconcilerEnvSchema.shape);
 export const inferenceProcessSchema = coreEnvSchema.extend(inferenceEnvSchema.shape);
 /** Everything, for tooling that documents or checks the whole environment. */

@@ -17,16 +17,47 @@ export interface JobPlan {
   restore: { model: RestorationModel; fidelity: number } | null;
 }
 
-/** Credits per step: roughly proportional to GPU time (a ×4 upscale is four times the pixels of a ×2 one). */
+/**
+ * Credits per step, for an input of up to MEGAPIXELS_PER_UNIT: roughly proportional to GPU time (a ×4 upscale
+ * makes four times the pixels of a ×2 one).
+ */
 export const STEP_CREDITS = {
   upscale_x2: 1,
   upscale_x4: 2,
   restore: 1,
   swap: 2,
 } as const;
+export type PricedStep = keyof typeof STEP_CREDITS;
 
-/** Seconds per step for the client's progress estimate (queueing included). */
-const STEP_SECONDS = { upscale_x2: 15, upscale_x4: 30, restore: 20, swap: 30, detect: 5 } as const;
+/** An upscale step costs its credits again for every further block of this many input megapixels. */
+export const MEGAPIXELS_PER_UNIT = 2;
+
+/**
+ * How much more an upscale step costs by model: Real-ESRGAN x4plus takes about eight times x4fast's time on the
+ * same device (bench/inference-upscalers.bench.ts); it is priced at twice, the rest of the cost being the model's
+ * quality. A job that names no model runs the worker's default and is priced as standard.
+ */
+export const UPSCALER_CREDIT_FACTOR: Record<UpscalerName, number> = {
+  'realesrgan-x4plus': 2,
+  'realesrgan-x4fast': 1,
+  'esrgan-slim': 1,
+};
+
+/**
+ * Whole-job milliseconds per megapixel of INPUT for a ×4 upscale on CPU (a ×2 job runs the same model plus a
+ * resize), measured by `bench/inference-upscalers.bench.ts` on a shared 2-core machine, ONNX Runtime 1.30, tiles
+ * 256/16/10: x4plus at 256² (its 512² run takes minutes), the others at 512² (tiled, like real photos).
+ * `estimated_time` scales these by the input's megapixels; GPU figures are to be measured on a GPU.
+ */
+export const UPSCALER_CPU_MS_PER_INPUT_MEGAPIXEL: Record<UpscalerName, number> = {
+  'realesrgan-x4plus': 430_000,
+  'realesrgan-x4fast': 54_000,
+  'esrgan-slim': 20_000,
+};
+/** The model an estimate assumes when the job leaves the choice to the worker (the CPU default). */
+const ESTIMATE_UPSCALER: UpscalerName = 'realesrgan-x4fast';
+/** Seconds for the other steps (face crops are a fixed size), and for queueing and transfers. */
+const FIXED_SECONDS = { detect: 2, restore: 10, swap: 10, overhead: 3 } as const;
 
 const DEFAULT_RESTORER = { model: 'gfpgan', fidelity: 0.5 } as const;
 
@@ -64,12 +95,24 @@ export function pricedSteps(plan: JobPlan): (keyof typeof STEP_CREDITS)[] {
   ];
 }
 
-export function creditsCost(plan: JobPlan): number {
-  return pricedSteps(plan).reduce((sum, step) => sum + STEP_CREDITS[step], 0);
+/** A step's credits for an input of `inputPixels` (unknown: priced as the smallest size). */
+export function stepCredits(plan: JobPlan, step: PricedStep, inputPixels = 0): number {
+  if (step !== 'upscale_x2' && step !== 'upscale_x4') return STEP_CREDITS[step];
+  const units = Math.max(1, Math.ceil(inputPixels / 1e6 / MEGAPIXELS_PER_UNIT));
+  return STEP_CREDITS[step] * units * (plan.upscaler ? UPSCALER_CREDIT_FACTOR[plan.upscaler] : 1);
 }
 
-/** A rough seconds-to-complete figure for the client's progress UI. */
-export function estimatedSeconds(plan: JobPlan): number {
-  const detect = plan.detectFaces === 'none' ? 0 : STEP_SECONDS.detect;
-  return pricedSteps(plan).reduce((sum, step) => sum + STEP_SECONDS[step], detect);
+export function creditsCost(plan: JobPlan, inputPixels = 0): number {
+  return pricedSteps(plan).reduce((sum, step) => sum + stepCredits(plan, step, inputPixels), 0);
+}
+
+/** A rough seconds-to-complete figure for the client's progress UI, from the measured per-model throughput. */
+export function estimatedSeconds(plan: JobPlan, inputPixels = 0): number {
+  const upscaleMs = plan.upscale ? UPSCALER_CPU_MS_PER_INPUT_MEGAPIXEL[plan.upscaler ?? ESTIMATE_UPSCALER] * (inputPixels / 1e6) : 0;
+  const fixed =
+    FIXED_SECONDS.overhead +
+    (plan.detectFaces === 'none' ? 0 : FIXED_SECONDS.detect) +
+    (plan.restore ? FIXED_SECONDS.restore : 0) +
+    (plan.swap ? FIXED_SECONDS.swap : 0);
+  return Math.ceil(fixed + upscaleMs / 1000);
 }

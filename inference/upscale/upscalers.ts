@@ -33,15 +33,3 @@ export const NATIVE_SCALE: Record<UpscalerRole, UpscaleFactor> = {
 export function defaultUpscaler(executionProvider: 'cpu' | 'cuda'): UpscalerName {
   return executionProvider === 'cuda' ? 'realesrgan-x4plus' : 'realesrgan-x4fast';
 }
-
-/**
- * Whole-job milliseconds per megapixel of INPUT for a ×4 upscale on CPU (a ×2 job runs the same model plus a
- * resize), measured by `bench/inference-upscalers.bench.ts` on a shared 2-core machine, ONNX Runtime 1.30, tiles
- * 256/16/10: x4plus at 256² (its 512² run takes minutes), the others at 512² (tiled, like real photos). The price
- * table and `estimated_time` scale these by the input's megapixels. GPU figures are to be measured on a GPU.
- */
-export const UPSCALER_CPU_MS_PER_INPUT_MEGAPIXEL: Record<UpscalerName, number> = {
-  'realesrgan-x4plus': 430_000,
-  'realesrgan-x4fast': 54_000,
-  'esrgan-slim': 20_000,
-};

@@ -250,14 +250,28 @@ describe('jobs over HTTP, through real Temporal, PostgreSQL and S3', () => {
     expect(await credits(user.token)).toBe(10);
   });
 
-  it('fails a job whose upload is not really an image with a stable code, refunded once', async () => {
+  it('refuses an upload that is not really an image (422 UPLOAD_NOT_IMAGE) before charging anything', async () => {
     const user = await signUp(api);
     const input = await uploadImage(api, user.token, Buffer.from('GIF89a but not really an image at all'), 'image/png');
-    const accepted = await postJob(user.token, { job_type: 'upscale', input });
-    const job = await finished(user.token, accepted.body.job_id);
-    expect(job).toMatchObject({ status: 'failed', error_code: 'UNSUPPORTED_IMAGE', result_url: null });
-    expect(job.error_message).toEqual(expect.any(String));
+    const refused = await postJob(user.token, { job_type: 'upscale', input });
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.code).toBe('UPLOAD_NOT_IMAGE');
     expect(await credits(user.token)).toBe(10);
+    expect((await api.request('GET', '/jobs', { token: user.token })).body.jobs).toEqual([]);
+  });
+
+  it('prices an upscale by the input size it reads from the image, and by the model asked for', async () => {
+    const user = await signUp(api);
+    const large = await uploadImage(api, user.token, await gradientPng(1600, 1400));
+    const accepted = await postJob(user.token, { job_type: 'upscale', input: large, parameters: { scale_factor: 2, model: 'esrgan-slim' } });
+    // 2.24 MP is two blocks of 2 MP: the ×2 upscale's 1 credit twice.
+    expect(accepted.body.credits_cost).toBe(2);
+    const cancel = await api.request('POST', `/jobs/${accepted.body.job_id}/cancel`, { token: user.token });
+    expect(['canceled', 'completed']).toContain(cancel.body.status);
+    const small = await uploadImage(api, user.token, await gradientPng(64, 64));
+    const premium = await postJob(user.token, { job_type: 'upscale', input: small, parameters: { scale_factor: 4, model: 'realesrgan-x4plus' } });
+    expect(premium.body).toMatchObject({ credits_cost: 4, estimated_time: expect.any(Number) });
+    await finished(user.token, premium.body.job_id);
   });
 
   it('cancels a processing job (refunded) and refuses to cancel a finished one (409)', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseJobSpec, type JobSpecInput } from '../../../domain/jobs/parameters.js';
-import { creditsCost, planJob, pricedSteps, STEP_CREDITS } from '../../../domain/jobs/plan.js';
+import { creditsCost, estimatedSeconds, planJob, pricedSteps, STEP_CREDITS } from '../../../domain/jobs/plan.js';
 
 const plan = (spec: JobSpecInput) => planJob(parseJobSpec(spec.jobType, spec.params));
 
@@ -39,6 +39,18 @@ describe('the price table follows the steps a job runs', () => {
     expect(plan({ jobType: 'upscale', params: { model: 'realesrgan-x4plus' } }).upscaler).toBe('realesrgan-x4plus');
     expect(plan({ jobType: 'upscale', params: {} }).upscaler).toBeNull();
     expect(() => parseJobSpec('upscale', { model: 'gfpgan' })).toThrow(/model/);
+  });
+
+  it('prices upscale steps by input size and model, and estimates time from measured throughput', () => {
+    const x4fast = plan({ jobType: 'upscale', params: { scale_factor: 4, model: 'realesrgan-x4fast' } });
+    const x4plus = plan({ jobType: 'upscale', params: { scale_factor: 4, model: 'realesrgan-x4plus' } });
+    expect([creditsCost(x4fast, 1e6), creditsCost(x4fast, 2e6), creditsCost(x4fast, 2.1e6), creditsCost(x4fast, 6e6)]).toEqual([2, 2, 4, 6]);
+    expect(creditsCost(x4plus, 1e6)).toBe(4);
+    // Only the upscale scales: a restoration with a ×2 background upscale of a 5 MP photo is 3 × 1 + 1.
+    expect(creditsCost(plan({ jobType: 'face_restoration', params: { scale_factor: 2 } }), 5e6)).toBe(4);
+    expect(creditsCost(plan({ jobType: 'face_swap', params: {} }), 12e6)).toBe(2);
+    expect(estimatedSeconds(x4plus, 1e6)).toBeGreaterThan(estimatedSeconds(x4fast, 1e6) * 5);
+    expect(estimatedSeconds(x4fast, 2e6)).toBeGreaterThan(estimatedSeconds(x4fast, 1e6));
   });
 
   it('refuses parameters a job type does not have', () => {
