@@ -1,12 +1,15 @@
 /**
  * Jobs benchmark (prints figures; not a test). Usage:
  *   npx tsx bench/jobs.bench.ts [--sequential 30] [--burst 60] [--seconds 5] [--connections 10]
- * Needs the local stack (scripts/stack/stack.sh up). Runs the real API and both workers as child processes on a
- * fresh `oneshot_bench_jobs` database and their own task queues, with a trivial model (esrgan-slim x2 on 32×32),
- * then measures:
+ *                               [--inference-workers 1] [--orchestrator-workers 1] [--api-processes 1]
+ * Needs the local stack (scripts/stack/stack.sh up). First runs the baseline: a no-op workflow of the job saga's
+ * shape on the same Temporal server (bench/lib/saga-baseline.ts). Then runs the real API and the workers as child
+ * processes on a fresh `oneshot_bench_jobs` database and their own task queues, with a trivial model (esrgan-slim
+ * x2 on 32×32), and measures:
  *  - orchestration overhead: POST /jobs → completed, minus the pure pipeline time measured in this same run;
  *  - end-to-end throughput: a burst of concurrent jobs, jobs/s until the last completes;
- *  - GET /jobs/:id requests/s and p99 while jobs keep running.
+ *  - GET /jobs/:id requests/s and p99 while jobs keep running;
+ * and prints the jobs/s and the overhead as ratios to the baseline's workflows/s and sequential latency.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import os from 'node:os';
@@ -20,6 +23,8 @@ import { ensureModels } from '../scripts/models/fetch.js';
 import { gradientPng } from '../fakes/images.js';
 import { createMigratedDatabase, readStackEnv } from '../scripts/stack/local-stack.js';
 import { loadTest, median, quantile, startMain, waitForHealth } from './lib/harness.js';
+import { measureLoad } from './lib/load.js';
+import { measureSagaBaseline } from './lib/saga-baseline.js';
 
 const { values } = parseArgs({
   options: {
@@ -27,6 +32,9 @@ const { values } = parseArgs({
     burst: { type: 'string', default: '60' },
     seconds: { type: 'string', default: '5' },
     connections: { type: 'string', default: '10' },
+    'inference-workers': { type: 'string', default: '1' },
+    'orchestrator-workers': { type: 'string', default: '1' },
+    'api-processes': { type: 'string', default: '1' },
   },
 });
 const PORT = 3918;
@@ -38,12 +46,21 @@ const image = await gradientPng(32, 32);
 const pipelineMs = await pureInferenceMs(image);
 
 const stack = readStackEnv();
+const counts = { sequential: Number(values.sequential), burst: Number(values.burst) };
+const temporalEnv = { TEMPORAL_ADDRESS: z.string().parse(stack.TEMPORAL_ADDRESS), TEMPORAL_NAMESPACE: stack.TEMPORAL_NAMESPACE ?? 'default' };
+const baseline = await measureSagaBaseline(temporalEnv, counts);
+const baselineP50 = quantile(baseline.sequentialMs, 0.5);
+console.log(
+  `baseline (no-op saga: 4 plain activities, one worker): sequential p50 ${baselineP50.toFixed(0)} ms, ` +
+    `burst of ${counts.burst}: ${baseline.burstPerSecond.toFixed(2)} workflows/s`,
+);
 const suffix = randomUUID().slice(0, 8);
 const env = {
   ...stack,
   DATABASE_URL: await createMigratedDatabase(z.string().parse(stack.DATABASE_URL), 'oneshot_bench_jobs'),
   JWT_SECRET: randomBytes(32).toString('hex'),
   API_PORT: String(PORT),
+  API_PROCESSES: values['api-processes'],
   LOG_LEVEL: 'warn',
   MODEL_DIR: modelDir,
   TEMPORAL_TASK_QUEUE_ORCHESTRATOR: `bench-orchestrator-${suffix}`,
@@ -54,27 +71,31 @@ const env = {
   RATE_LIMIT_API_PER_MINUTE: '100000000',
   RATE_LIMIT_JOBS_PER_MINUTE: '100000000',
 };
-const processes = ['api/server.ts', 'workers/orchestrator.ts', 'workers/inference.ts'].map((entry) => startMain(entry, env));
+const entries = [
+  'api/server.ts',
+  ...Array<string>(Number(values['orchestrator-workers'])).fill('workers/orchestrator.ts'),
+  ...Array<string>(Number(values['inference-workers'])).fill('workers/inference.ts'),
+];
+const processes = entries.map((entry) => startMain(entry, env));
 try {
   await waitForHealth(base);
   const token = await signUp();
   const input = await upload(token, image);
   await runJob(token, input); // warm-up: workflow bundle loaded, model session created
 
-  const latencies: number[] = [];
-  for (let n = 0; n < Number(values.sequential); n++) latencies.push((await runJob(token, input)).latencyMs);
-  const overhead = latencies.map((latency) => latency - pipelineMs);
+  const project = await measureLoad(async () => (await runJob(token, input)).latencyMs, counts);
+  const overheadP50 = quantile(project.sequentialMs, 0.5) - pipelineMs;
+  const overheadP99 = quantile(project.sequentialMs, 0.99) - pipelineMs;
   console.log(`pure pipeline (esrgan-slim x2, 32×32, in-process, median of 20): ${pipelineMs.toFixed(1)} ms`);
   console.log(
-    `sequential jobs x${latencies.length}: POST → completed p50 ${quantile(latencies, 0.5).toFixed(0)} ms, p99 ${quantile(latencies, 0.99).toFixed(0)} ms; ` +
-      `orchestration overhead p50 ${quantile(overhead, 0.5).toFixed(0)} ms, p99 ${quantile(overhead, 0.99).toFixed(0)} ms`,
+    `sequential jobs x${counts.sequential}: POST → completed p50 ${quantile(project.sequentialMs, 0.5).toFixed(0)} ms, ` +
+      `p99 ${quantile(project.sequentialMs, 0.99).toFixed(0)} ms; orchestration overhead p50 ${overheadP50.toFixed(0)} ms, ` +
+      `p99 ${overheadP99.toFixed(0)} ms (${(overheadP50 / baselineP50).toFixed(2)}× the baseline's sequential p50)`,
   );
-
-  const burst = Number(values.burst);
-  const started = performance.now();
-  await Promise.all(Array.from({ length: burst }, () => runJob(token, input)));
-  const seconds = (performance.now() - started) / 1000;
-  console.log(`burst of ${burst} concurrent jobs: ${(burst / seconds).toFixed(2)} jobs/s end to end (${seconds.toFixed(1)} s)`);
+  console.log(
+    `burst of ${counts.burst} concurrent jobs: ${project.burstPerSecond.toFixed(2)} jobs/s end to end (${project.burstSeconds.toFixed(1)} s), ` +
+      `${(project.burstPerSecond / baseline.burstPerSecond).toFixed(2)}× the baseline's workflows/s`,
+  );
 
   const watched = await submit(token, input);
   let background = true;

@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { createPresignedPost, type PresignedPost } from '@aws-sdk/s3-presigned-post';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { ReusedPresignedUrls } from './reused-presigned-urls.js';
 
 export interface ObjectStoreConfig {
   S3_ENDPOINT?: string | undefined;
@@ -40,6 +41,7 @@ export interface ObjectStore {
   put(key: string, body: Buffer, contentType: string, signal?: AbortSignal): Promise<void>;
   /** A POST policy that S3 itself enforces: exact key, content type, size range and expiry. */
   presignPost(key: string, options: { contentType: string; maxBytes: number; expiresInSeconds: number }): Promise<PresignedUpload>;
+  /** Reused while it has at least half of `expiresInSeconds` left (see ReusedPresignedUrls). */
   presignGet(key: string, expiresInSeconds: number): Promise<string>;
 }
 
@@ -57,6 +59,9 @@ export function createS3Client(config: ObjectStoreConfig): S3Client {
 
 export function createObjectStore(config: ObjectStoreConfig, client = createS3Client(config)): ObjectStore {
   const Bucket = config.S3_BUCKET;
+  const presignedGets = new ReusedPresignedUrls((key, expiresIn, signingDate) =>
+    getSignedUrl(client, new GetObjectCommand({ Bucket, Key: key }), { expiresIn, signingDate }),
+  );
   return {
     bucket: Bucket,
     async ping() {
@@ -101,7 +106,7 @@ export function createObjectStore(config: ObjectStoreConfig, client = createS3Cl
       return { url: post.url, fields: post.fields };
     },
     presignGet(key, expiresInSeconds) {
-      return getSignedUrl(client, new GetObjectCommand({ Bucket, Key: key }), { expiresIn: expiresInSeconds });
+      return presignedGets.get(key, expiresInSeconds);
     },
   };
 }

@@ -1,13 +1,20 @@
 import type { Middleware } from 'koa';
 import type pg from 'pg';
-import { RateLimiterPostgres, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { ApiConfig } from '../../domain/config/index.js';
 import { AppError, ErrorCode } from '../../domain/errors.js';
 import type { AuthedState } from '../state.js';
 
-/** The API's budgets; all share one PostgreSQL table (created by migration), told apart by key prefix. */
+/**
+ * The API's budgets. All but the general one share one PostgreSQL table (created by migration), told apart by key
+ * prefix, so they are exact across API processes: login and sign-up throttling, and job submissions.
+ */
 export interface RateLimiters {
-  /** Every authenticated request, per user. */
+  /**
+   * Every authenticated request, per user: counted in this process's memory with its share of the budget, so
+   * reads cost no database write. A guard against floods, not a quota: the share assumes requests spread
+   * evenly over the processes.
+   */
   api: RateLimiterAbstract;
   /** Job submissions, per user (the jobs routes apply it with `limitPerUser`). */
   jobSubmission: RateLimiterAbstract;
@@ -24,6 +31,8 @@ export interface RateLimiters {
 export type RateLimitConfig = Pick<
   ApiConfig,
   | 'RATE_LIMIT_API_PER_MINUTE'
+  | 'RATE_LIMIT_API_SPLIT'
+  | 'API_PROCESSES'
   | 'RATE_LIMIT_JOBS_PER_MINUTE'
   | 'LOGIN_THROTTLE_WINDOW_SECONDS'
   | 'LOGIN_ATTEMPTS_PER_IP'
@@ -46,8 +55,9 @@ export function createRateLimiters(pool: pg.Pool, config: RateLimitConfig): Rate
       points,
       duration,
     });
+  const apiShare = Math.ceil(config.RATE_LIMIT_API_PER_MINUTE / (config.RATE_LIMIT_API_SPLIT ?? config.API_PROCESSES));
   return {
-    api: limiter('api', config.RATE_LIMIT_API_PER_MINUTE, 60),
+    api: new RateLimiterMemory({ keyPrefix: 'api', points: apiShare, duration: 60 }),
     jobSubmission: limiter('jobs', config.RATE_LIMIT_JOBS_PER_MINUTE, 60),
     loginByIp: limiter('login-ip', config.LOGIN_ATTEMPTS_PER_IP, config.LOGIN_THROTTLE_WINDOW_SECONDS),
     loginFailuresByAccount: limiter('login-account', config.LOGIN_FAILURES_PER_ACCOUNT, config.LOGIN_THROTTLE_WINDOW_SECONDS),

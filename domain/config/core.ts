@@ -31,6 +31,8 @@ export const coreEnvSchema = z.object({
 export const apiEnvSchema = z.object({
   API_HOST: z.string().default('127.0.0.1'),
   API_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  // Processes serving the port (node:cluster); the API keeps no state between requests, so any may answer.
+  API_PROCESSES: z.coerce.number().int().min(1).max(64).default(1),
   // Only behind a reverse proxy that sets X-Forwarded-For: otherwise clients could pick their own IP
   // and escape per-IP login throttling.
   TRUST_PROXY: bool.default(false),
@@ -59,8 +61,11 @@ export const apiEnvSchema = z.object({
   READINESS_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
   // Legacy App Store receipts (base64, whole purchase history) reach tens of KiB for long-lived subscribers.
   JSON_BODY_LIMIT_KB: z.coerce.number().int().min(1).max(10_240).default(256),
-  // Per-user budgets (PostgreSQL-backed, so they hold across API instances).
+  // Per-user budgets. Job submissions are counted in PostgreSQL (exact across API processes); the general API
+  // budget is counted in each process's memory (no database write per request), split evenly between
+  // RATE_LIMIT_API_SPLIT processes (default: API_PROCESSES; set it to the deployment's total).
   RATE_LIMIT_API_PER_MINUTE: z.coerce.number().int().min(1).default(300),
+  RATE_LIMIT_API_SPLIT: z.coerce.number().int().min(1).max(1024).optional(),
   RATE_LIMIT_JOBS_PER_MINUTE: z.coerce.number().int().min(1).default(10),
   // Login throttling: every attempt counts per IP; failures count per account (reset by a success).
   LOGIN_THROTTLE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),

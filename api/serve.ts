@@ -1,0 +1,59 @@
+import { once } from 'node:events';
+import pg from 'pg';
+import { createOrm } from '../db/orm.js';
+import type { ApiConfig } from '../domain/config/index.js';
+import { createBillingService } from '../integrations/billing/wiring.js';
+import { JobChangeFeed } from '../integrations/job-change-feed.js';
+import type { Logger } from '../integrations/logger.js';
+import { taskQueuesFrom } from '../domain/task-queues.js';
+import { createObjectStore } from '../integrations/object-store.js';
+import { connectTemporalClient, untilConnected } from '../integrations/temporal.js';
+import { createApp } from './app.js';
+import { createRateLimiters } from './middleware/rate-limit.js';
+import { readinessChecks } from './readiness.js';
+
+/** One API process: builds its dependencies, listens, and drains on SIGINT/SIGTERM. */
+export async function serveApi(config: ApiConfig, logger: Logger): Promise<void> {
+  const orm = await createOrm(config);
+  const temporal = await untilConnected('client connection', () => connectTemporalClient(config), logger);
+  const objectStore = createObjectStore(config);
+  // A small pool of its own: rate-limit checks stay fast when the ORM's pool is busy.
+  const rateLimitPool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 5 });
+  const rateLimiters = createRateLimiters(rateLimitPool, config);
+  const jobChanges = await JobChangeFeed.start(config.DATABASE_URL, logger);
+
+  const app = createApp({
+    config,
+    logger,
+    orm,
+    objectStore,
+    rateLimiters,
+    readinessChecks: readinessChecks({
+      orm,
+      temporal,
+      objectStore,
+      inferenceTaskQueue: config.TEMPORAL_TASK_QUEUE_INFERENCE,
+      modelDir: config.MODEL_DIR,
+    }),
+    temporal,
+    taskQueues: taskQueuesFrom(config),
+    jobChanges,
+    billing: createBillingService(config, { orm, temporal, logger }),
+  });
+  const server = app.listen(config.API_PORT, config.API_HOST);
+  await once(server, 'listening');
+  logger.info({ url: `http://${config.API_HOST}:${config.API_PORT}` }, 'api listening');
+
+  let stopping = false;
+  async function shutdown(signal: string): Promise<void> {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'api shutting down');
+    server.close();
+    server.closeIdleConnections();
+    await once(server, 'close');
+    await Promise.allSettled([orm.close(), rateLimitPool.end(), temporal.connection.close(), jobChanges.close()]);
+    logger.info('api stopped');
+  }
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void shutdown(signal));
+}
