@@ -1,3 +1,4 @@
+import sharp from 'sharp';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uploadKey, verifyUpload } from '../../../api/services/uploads.js';
@@ -29,7 +30,8 @@ describe('presigned uploads against real S3', () => {
     expect(pending.body).toMatchObject({ upload_id: presigned.upload_id, status: 'pending', content_type: 'image/png', file_size: png.length });
 
     const verified = await verifyUpload(api.orm.em.fork(), api.objectStore, user.id, presigned.upload_id);
-    expect(verified).toMatchObject({ status: 'verified', verifiedSize: png.length });
+    const { width, height } = await sharp(png).metadata();
+    expect(verified).toMatchObject({ status: 'verified', width, height });
     const after = await api.request('GET', `/uploads/${presigned.upload_id}`, { token: user.token });
     expect(after.body.status).toBe('verified');
   });
