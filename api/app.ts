@@ -19,6 +19,7 @@ import { billingRoutes } from './routes/billing.js';
 import { docsRoutes } from './routes/docs.js';
 import type { ReadinessCheck } from './readiness.js';
 import { healthRoutes } from './routes/health.js';
+import { identityRoutes } from './routes/identity.js';
 import { jobRoutes } from './routes/jobs.js';
 import { stripeRoutes } from './routes/stripe.js';
 import { superwallRoutes } from './routes/superwall.js';
@@ -64,6 +65,7 @@ export function apiRoutes(deps: AppDeps): ApiRoutes {
   const routes = new ApiRoutes([requireUser(deps.config), limitPerUser(deps.rateLimiters.api)]);
   healthRoutes(routes, deps);
   authRoutes(routes, deps);
+  identityRoutes(routes, deps);
   uploadRoutes(routes, deps);
   jobRoutes(routes, deps);
   billingRoutes(routes, deps);

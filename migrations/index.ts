@@ -7,6 +7,7 @@ import { Migration20261210000000_billing_accounts } from './Migration20261210000
 import { Migration20261211000000_job_settlement } from './Migration20261211000000_job_settlement.js';
 import { Migration20261212000000_upload_dimensions } from './Migration20261212000000_upload_dimensions.js';
 import { Migration20261220000000_web_billing } from './Migration20261220000000_web_billing.js';
+import { Migration20261220000100_identities } from './Migration20261220000100_identities.js';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed from disk) so they load the same way under tsx,
@@ -21,4 +22,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261211000000_job_settlement', class: Migration20261211000000_job_settlement },
   { name: 'Migration20261212000000_upload_dimensions', class: Migration20261212000000_upload_dimensions },
   { name: 'Migration20261220000000_web_billing', class: Migration20261220000000_web_billing },
+  { name: 'Migration20261220000100_identities', class: Migration20261220000100_identities },
 ];

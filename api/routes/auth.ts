@@ -29,7 +29,7 @@ const userSummarySchema = z
   .object({ id: z.uuid(), email: z.string(), credits: z.int() })
   .meta({ id: 'UserSummary' });
 
-const sessionSchema = z
+export const sessionSchema = z
   .object({
     access_token: z.string().meta({ description: 'Send as `Authorization: Bearer <token>`.' }),
     token_type: z.literal('bearer'),
@@ -55,14 +55,19 @@ export interface AuthRouteDeps {
   rateLimiters: RateLimiters;
 }
 
-/** Register, login, me, refresh, logout. */
-export function authRoutes(routes: ApiRoutes, deps: AuthRouteDeps): void {
+/** The account service with its sign-up and login budgets and the password hashing gate. */
+export function createAccounts(deps: AuthRouteDeps): Accounts {
   const { PASSWORD_HASH_CONCURRENCY: concurrency, PASSWORD_HASH_QUEUE: queue, PASSWORD_HASH_WAIT_MS: waitMs } = deps.config;
-  const accounts = new Accounts(deps.config, {
+  return new Accounts(deps.config, {
     login: new LoginThrottle(deps.rateLimiters),
     registration: new RegistrationThrottle(deps.rateLimiters),
     passwords: new PasswordHasher({ concurrency, queue, waitMs }),
   });
+}
+
+/** Register, login, me, refresh, logout. */
+export function authRoutes(routes: ApiRoutes, deps: AuthRouteDeps): void {
+  const accounts = createAccounts(deps);
   const tags = ['auth'];
 
   routes.public({
@@ -145,7 +150,7 @@ export function authRoutes(routes: ApiRoutes, deps: AuthRouteDeps): void {
   });
 }
 
-function sessionBody(session: Session): z.infer<typeof sessionSchema> {
+export function sessionBody(session: Session): z.infer<typeof sessionSchema> {
   return {
     access_token: session.accessToken.token,
     token_type: 'bearer',

@@ -43,7 +43,7 @@ interface ProfileRow {
 interface UserRow {
   id: string;
   email: string;
-  password_hash: string;
+  password_hash: string | null;
   credits: number;
 }
 
@@ -62,20 +62,28 @@ export class Accounts {
     const email = normalizeEmail(credentials.email);
     await this.guards.registration.beforeAttempt(clientIp);
     const passwordHash = await this.guards.passwords.hash(credentials.password);
-    return em.transactional(async (tx) => {
-      const id = randomUUID();
-      // Conflicts with the unique index on lower(email), also when two registrations race.
-      const [inserted] = await tx.execute<{ id: string }[]>(
-        `insert into users (id, email, password_hash, credits) values (?, ?, ?, 0) on conflict do nothing returning id`,
-        [id, email, passwordHash],
-      );
-      if (!inserted) throw new AppError(409, ErrorCode.EMAIL_TAKEN, 'An account with this email already exists.');
-      const credits =
-        this.config.DEFAULT_CREDITS > 0
-          ? (await new Ledger(tx).grant(id, this.config.DEFAULT_CREDITS, 'signup_bonus', id)).balance
-          : 0;
-      return this.startSession(tx, { id, email, credits });
-    });
+    return this.createAccount(em, email, passwordHash);
+  }
+
+  /**
+   * First sign-in with a provider identity (Sign in with Apple / Google): an account without a password, under
+   * the same sign-up budgets and with the same signup bonus; `linkIdentity` runs in its transaction.
+   */
+  async registerWithIdentity(
+    em: EntityManager,
+    email: string,
+    clientIp: string,
+    linkIdentity: (tx: EntityManager, userId: string) => Promise<void>,
+  ): Promise<Session> {
+    await this.guards.registration.beforeAttempt(clientIp);
+    return this.createAccount(em, normalizeEmail(email), null, linkIdentity);
+  }
+
+  /** A session for an account whose identity was verified otherwise (a provider's identity token). */
+  async signInAs(em: EntityManager, userId: string): Promise<Session> {
+    const [user] = await em.execute<UserRow[]>(`select id, email, credits from users where id = ?`, [userId]);
+    if (!user) throw new AppError(401, ErrorCode.UNAUTHORIZED, 'This account no longer exists.');
+    return this.startSession(em, { id: user.id, email: user.email, credits: user.credits });
   }
 
   /** 401 INVALID_CREDENTIALS for an unknown email and a wrong password alike, after the same work. */
@@ -86,7 +94,8 @@ export class Accounts {
       `select id, email, password_hash, credits from users where lower(email) = ?`,
       [email],
     );
-    if (!(await this.guards.passwords.verify(user?.password_hash, credentials.password)) || !user) {
+    // Accounts created by Sign in with Apple / Google have no password: verified like an unknown email.
+    if (!(await this.guards.passwords.verify(user?.password_hash ?? undefined, credentials.password)) || !user) {
       await this.guards.login.failed(email);
       throw new AppError(401, ErrorCode.INVALID_CREDENTIALS, 'The email or password is incorrect.');
     }
@@ -115,6 +124,30 @@ export class Accounts {
 
   logout(em: EntityManager, refreshToken: string): Promise<void> {
     return this.refreshTokens(em).revokeFamily(refreshToken);
+  }
+
+  /** The user with the signup bonus (DEFAULT_CREDITS, none when 0) in one transaction; 409 EMAIL_TAKEN. */
+  private createAccount(
+    em: EntityManager,
+    email: string,
+    passwordHash: string | null,
+    inTransaction?: (tx: EntityManager, userId: string) => Promise<void>,
+  ): Promise<Session> {
+    return em.transactional(async (tx) => {
+      const id = randomUUID();
+      // Conflicts with the unique index on lower(email), also when two registrations race.
+      const [inserted] = await tx.execute<{ id: string }[]>(
+        `insert into users (id, email, password_hash, credits) values (?, ?, ?, 0) on conflict do nothing returning id`,
+        [id, email, passwordHash],
+      );
+      if (!inserted) throw new AppError(409, ErrorCode.EMAIL_TAKEN, 'An account with this email already exists.');
+      await inTransaction?.(tx, id);
+      const credits =
+        this.config.DEFAULT_CREDITS > 0
+          ? (await new Ledger(tx).grant(id, this.config.DEFAULT_CREDITS, 'signup_bonus', id)).balance
+          : 0;
+      return this.startSession(tx, { id, email, credits });
+    });
   }
 
   private async startSession(em: EntityManager, user: Session['user']): Promise<Session> {

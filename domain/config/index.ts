@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { billingEnvSchema } from './billing.js';
+import { identityEnvSchema } from './identity.js';
 import { apiEnvSchema, coreEnvSchema } from './core.js';
 import { inferenceEnvSchema } from './inference.js';
 import { jobsEnvSchema, reconcilerEnvSchema } from './jobs.js';
@@ -12,6 +13,7 @@ export const apiProcessSchema = coreEnvSchema
   .extend(apiEnvSchema.shape)
   .extend(jobsEnvSchema.shape)
   .extend(billingEnvSchema.shape)
+  .extend(identityEnvSchema.shape)
   // Read-only: /readyz reports which models in the workers' MODEL_DIR are placeholders; upscale jobs that name no
   // model record the default the workers run, so their price names it.
   .extend(inferenceEnvSchema.pick({ MODEL_DIR: true, UPSCALE_DEFAULT_MODEL: true }).shape);
