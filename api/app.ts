@@ -7,15 +7,17 @@ import type { TaskQueues } from '../domain/task-queues.js';
 import type { JobChangeFeed } from '../integrations/job-change-feed.js';
 import type { Logger } from '../integrations/logger.js';
 import type { ObjectStore } from '../integrations/object-store.js';
-import { requireUser } from './middleware/auth.js';
+import { requireOpenAccount, requireUser } from './middleware/auth.js';
 import { jsonBody } from './middleware/body.js';
 import { errorHandler } from './middleware/error-handler.js';
 import { limitPerUser, type RateLimiters } from './middleware/rate-limit.js';
 import { requestContext } from './middleware/request-context.js';
 import { corsFor, securityHeaders } from './middleware/security.js';
 import { ApiRoutes } from './routing.js';
+import { accountRoutes } from './routes/account.js';
 import { authRoutes } from './routes/auth.js';
 import { billingRoutes } from './routes/billing.js';
+import { deviceRoutes } from './routes/devices.js';
 import { docsRoutes } from './routes/docs.js';
 import type { ReadinessCheck } from './readiness.js';
 import { healthRoutes } from './routes/health.js';
@@ -61,11 +63,13 @@ export function createApp(deps: AppDeps): Koa<AppState> {
 
 /** Every route module, registered once; a new module is one line here. */
 export function apiRoutes(deps: AppDeps): ApiRoutes {
-  // Authenticated routes verify the bearer token, then charge the caller's general API budget.
-  const routes = new ApiRoutes([requireUser(deps.config), limitPerUser(deps.rateLimiters.api)]);
+  // Authenticated routes verify the bearer token, refuse closed accounts, then charge the caller's general API budget.
+  const routes = new ApiRoutes([requireUser(deps.config), requireOpenAccount(deps.orm), limitPerUser(deps.rateLimiters.api)]);
   healthRoutes(routes, deps);
   authRoutes(routes, deps);
   identityRoutes(routes, deps);
+  accountRoutes(routes, deps);
+  deviceRoutes(routes, deps);
   uploadRoutes(routes, deps);
   jobRoutes(routes, deps);
   billingRoutes(routes, deps);

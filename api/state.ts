@@ -10,6 +10,8 @@ export interface AppState {
 export interface AuthUser {
   id: string;
   email: string;
+  /** When the user last proved who they are (login, registration); absent on refreshed tokens. */
+  authenticatedAt?: Date;
 }
 
 /** State on routes that require a bearer token (see middleware/auth.ts). */

@@ -1,8 +1,13 @@
 import {
+  DeleteObjectsCommand,
+  GetBucketLifecycleConfigurationCommand,
   GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
+  type LifecycleRule,
+  ListObjectsV2Command,
   NotFound,
+  PutBucketLifecycleConfigurationCommand,
   PutObjectCommand,
   S3Client,
   S3ServiceException,
@@ -43,6 +48,19 @@ export interface ObjectStore {
   presignPost(key: string, options: { contentType: string; maxBytes: number; expiresInSeconds: number }): Promise<PresignedUpload>;
   /** Reused while it has at least half of `expiresInSeconds` left (see ReusedPresignedUrls). */
   presignGet(key: string, expiresInSeconds: number): Promise<string>;
+  /** Up to 1000 keys under `prefix`, in key order after `startAfter`. */
+  list(prefix: string, startAfter?: string): Promise<string[]>;
+  /** Deletes the keys (missing ones count as deleted); returns the keys S3 could not delete. */
+  delete(keys: string[]): Promise<string[]>;
+  /** Installs expiration rules by id, keeping the bucket's other rules; false when the store has no lifecycle support. */
+  putExpirationRules(rules: ExpirationRule[]): Promise<boolean>;
+}
+
+/** Objects under `prefix` expire `days` after they were written. */
+export interface ExpirationRule {
+  id: string;
+  prefix: string;
+  days: number;
 }
 
 export function createS3Client(config: ObjectStoreConfig): S3Client {
@@ -107,6 +125,33 @@ export function createObjectStore(config: ObjectStoreConfig, client = createS3Cl
     },
     presignGet(key, expiresInSeconds) {
       return presignedGets.get(key, expiresInSeconds);
+    },
+    async list(prefix, startAfter) {
+      const out = await client.send(new ListObjectsV2Command({ Bucket, Prefix: prefix, ...(startAfter ? { StartAfter: startAfter } : {}) }));
+      return (out.Contents ?? []).flatMap((object) => (object.Key ? [object.Key] : []));
+    },
+    async delete(keys) {
+      if (keys.length === 0) return [];
+      const out = await client.send(new DeleteObjectsCommand({ Bucket, Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true } }));
+      return (out.Errors ?? []).flatMap((error) => (error.Key && error.Code !== 'NoSuchKey' ? [error.Key] : []));
+    },
+    async putExpirationRules(rules) {
+      const ours = new Set(rules.map((rule) => rule.id));
+      let existing: LifecycleRule[];
+      try {
+        existing = (await client.send(new GetBucketLifecycleConfigurationCommand({ Bucket }))).Rules ?? [];
+      } catch (error) {
+        if (!(error instanceof S3ServiceException)) throw error;
+        if (error.name === 'NotImplemented') return false;
+        if (error.name !== 'NoSuchLifecycleConfiguration') throw error;
+        existing = [];
+      }
+      const Rules: LifecycleRule[] = [
+        ...existing.filter((rule) => !ours.has(rule.ID ?? '')),
+        ...rules.map((rule) => ({ ID: rule.id, Status: 'Enabled' as const, Filter: { Prefix: rule.prefix }, Expiration: { Days: rule.days } })),
+      ];
+      await client.send(new PutBucketLifecycleConfigurationCommand({ Bucket, LifecycleConfiguration: { Rules } }));
+      return true;
     },
   };
 }

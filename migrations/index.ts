@@ -8,6 +8,7 @@ import { Migration20261211000000_job_settlement } from './Migration2026121100000
 import { Migration20261212000000_upload_dimensions } from './Migration20261212000000_upload_dimensions.js';
 import { Migration20261220000000_web_billing } from './Migration20261220000000_web_billing.js';
 import { Migration20261220000100_identities } from './Migration20261220000100_identities.js';
+import { Migration20261221000000_lifecycle } from './Migration20261221000000_lifecycle.js';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed from disk) so they load the same way under tsx,
@@ -23,4 +24,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261212000000_upload_dimensions', class: Migration20261212000000_upload_dimensions },
   { name: 'Migration20261220000000_web_billing', class: Migration20261220000000_web_billing },
   { name: 'Migration20261220000100_identities', class: Migration20261220000100_identities },
+  { name: 'Migration20261221000000_lifecycle', class: Migration20261221000000_lifecycle },
 ];

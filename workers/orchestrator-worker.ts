@@ -3,10 +3,15 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Client } from '@temporalio/client';
 import { type NativeConnection, Worker } from '@temporalio/worker';
 import { createBillingActivities, type BillingActivitiesDeps } from '../activities/billing.activities.js';
+import { createAccountDeletionActivities } from '../activities/account-deletion.activities.js';
 import { createJobActivities } from '../activities/job.activities.js';
+import { createPushActivities } from '../activities/push.activities.js';
 import { createReconcileJobsActivities } from '../activities/reconcile-jobs.activities.js';
+import { createRetentionActivities } from '../activities/retention.activities.js';
 import { createSystemActivities } from '../activities/system.activities.js';
 import type { Logger } from '../integrations/logger.js';
+import type { ObjectStore } from '../integrations/object-store.js';
+import type { PushTransports } from '../integrations/push/message.js';
 
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
@@ -20,6 +25,10 @@ export interface OrchestratorWorkerDeps {
   logger: Logger;
   /** Store re-checks for the renewal sweep; omitted where a worker does not sweep (e.g. job tests). */
   billing?: BillingActivitiesDeps;
+  /** Account deletion and the retention sweep delete objects through it; omitted where a worker does neither. */
+  objectStore?: ObjectStore;
+  /** Push services for job outcomes; none (the default) means pushes are off. */
+  push?: PushTransports;
 }
 
 /** Workflows plus the CPU activities (database, ledger, S3 bookkeeping, store APIs). */
@@ -34,6 +43,14 @@ export function createOrchestratorWorker(deps: OrchestratorWorkerDeps): Promise<
       ...createJobActivities({ orm: deps.orm }),
       ...createReconcileJobsActivities({ orm: deps.orm, temporal: deps.temporal, taskQueue: deps.taskQueue, logger: deps.logger }),
       ...(deps.billing ? createBillingActivities(deps.billing) : {}),
+      ...createPushActivities({ orm: deps.orm, transports: deps.push ?? {}, logger: deps.logger }),
+      ...(deps.objectStore ? lifecycleActivities({ ...deps, objectStore: deps.objectStore }) : {}),
     },
   });
+}
+
+/** Account deletion and retention: both delete users' objects from S3. */
+function lifecycleActivities(deps: OrchestratorWorkerDeps & { objectStore: ObjectStore }) {
+  const lifecycle = { orm: deps.orm, temporal: deps.temporal, taskQueue: deps.taskQueue, objectStore: deps.objectStore };
+  return { ...createAccountDeletionActivities(lifecycle), ...createRetentionActivities(lifecycle) };
 }

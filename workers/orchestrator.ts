@@ -5,6 +5,9 @@ import { ensureRenewalSweepSchedule } from '../integrations/billing/renewal-sche
 import { createBillingService } from '../integrations/billing/wiring.js';
 import { createLogger } from '../integrations/logger.js';
 import { ensureJobReconcileSchedule } from '../integrations/job-reconcile-schedule.js';
+import { createObjectStore } from '../integrations/object-store.js';
+import { createPushTransports } from '../integrations/push/transports.js';
+import { ensureRetentionSweepSchedule, installRetentionLifecycleRules } from '../integrations/retention-schedule.js';
 import { connectToTemporal } from '../integrations/temporal.js';
 import { createOrchestratorWorker } from './orchestrator-worker.js';
 
@@ -14,6 +17,8 @@ const orm = await createOrm(config);
 const { connection, client } = await connectToTemporal(config, logger);
 const billingLogger = logger.child({ module: 'billing' });
 const billing = createBillingService(config, { orm, temporal: client, logger });
+const objectStore = createObjectStore(config);
+const push = createPushTransports(config);
 try {
   // Created or brought up to date at every start: the interval and page settings follow the configuration.
   const schedule = await ensureRenewalSweepSchedule(client, {
@@ -34,6 +39,24 @@ try {
     },
   });
   logger.info({ schedule: reconciler, intervalMs: config.JOB_RECONCILE_INTERVAL }, 'job reconciler schedule ready');
+  const retention = await ensureRetentionSweepSchedule(client, {
+    taskQueue: config.TEMPORAL_TASK_QUEUE_ORCHESTRATOR,
+    intervalMs: config.RETENTION_SWEEP_INTERVAL,
+    sweep: {
+      uploadRetentionMs: config.UPLOAD_RETENTION,
+      resultRetentionMs: config.RESULT_RETENTION,
+      pageSize: config.RETENTION_SWEEP_PAGE_SIZE,
+      pagesPerRun: config.RETENTION_SWEEP_PAGES_PER_RUN,
+      // A deletion the API started normally finishes within minutes; one still open after an interval stopped.
+      deletionGraceMs: config.RETENTION_SWEEP_INTERVAL,
+    },
+  });
+  logger.info({ schedule: retention, intervalMs: config.RETENTION_SWEEP_INTERVAL }, 'retention sweep schedule ready');
+  if (config.RETENTION_S3_LIFECYCLE) {
+    const installed = await installRetentionLifecycleRules(objectStore, { resultRetentionMs: config.RESULT_RETENTION, uploadMaxAgeMs: config.UPLOAD_MAX_AGE });
+    logger.info({ installed }, installed ? 'S3 lifecycle rules installed' : 'S3 store has no lifecycle support; the retention sweep alone deletes');
+  }
+  logger.info({ ios: Boolean(push.ios), android: Boolean(push.android) }, 'job push notifications');
   const worker = await createOrchestratorWorker({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
@@ -41,6 +64,8 @@ try {
     orm,
     temporal: client,
     logger: logger.child({ module: 'reconciler' }),
+    objectStore,
+    push,
     billing: {
       orm,
       billing,
@@ -54,6 +79,7 @@ try {
   await worker.run();
   logger.info('orchestrator worker stopped');
 } finally {
+  await Promise.all([push.ios?.close(), push.android?.close()]);
   await client.connection.close();
   await connection.close();
   await orm.close();

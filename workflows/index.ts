@@ -5,3 +5,5 @@ export { renewalSweepWorkflow } from './renewal-sweep.workflow.js';
 export { acknowledgePurchaseWorkflow } from './acknowledge-purchase.workflow.js';
 export { settleJobWorkflow } from './settle-job.workflow.js';
 export { reconcileJobsWorkflow } from './reconcile-jobs.workflow.js';
+export { deleteAccountWorkflow } from './delete-account.workflow.js';
+export { retentionSweepWorkflow } from './retention-sweep.workflow.js';

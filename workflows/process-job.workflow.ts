@@ -20,6 +20,7 @@ import { type JobDeadlines, type ProcessJobInput, type ProcessJobResult, specOf 
 import { JobFailure, resultKey, type UnsuccessfulOutcome } from '../domain/jobs/vocabulary.js';
 import { CreditStateKey, JobStatusKey } from '../domain/search-attributes.js';
 import { BOOKKEEPING } from './activity-options.js';
+import { notifyJobOutcome } from './job-push.js';
 
 /** Admission result the API waits for (update-with-start): once it returns, credits are reserved. */
 export interface Admission {
@@ -98,6 +99,7 @@ export async function processJobWorkflow(input: ProcessJobInput): Promise<Proces
         { key: CreditStateKey, value: 'charged' },
       ]);
       setCurrentDetails(`Completed; ${input.creditsCost} credits charged. Result: \`${key}\`.`);
+      await CancellationScope.nonCancellable(() => notifyJobOutcome(input.userId, input.jobId, 'completed'));
       return { status: 'completed', resultKey: key };
     }
     throw ApplicationFailure.create({ type: JobFailure.INTERNAL, message: `job ended as ${status} before completion`, nonRetryable: true });
@@ -119,6 +121,8 @@ export async function processJobWorkflow(input: ProcessJobInput): Promise<Proces
     ]);
     setCurrentDetails(`${outcome.status === 'canceled' ? 'Canceled' : `Failed with ${outcome.code}`}; credits refunded.`);
     log.warn('job did not complete', { jobId: input.jobId, status: outcome.status, code: outcome.code });
+    // The user canceled it themselves; only a failure is news.
+    if (outcome.status === 'failed') await CancellationScope.nonCancellable(() => notifyJobOutcome(input.userId, input.jobId, 'failed'));
     return { status: outcome.status, errorCode: outcome.code };
   }
 }

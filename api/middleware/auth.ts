@@ -1,11 +1,13 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Middleware } from 'koa';
 import koaJwt from 'koa-jwt';
 import { z } from 'zod';
+import { AccountErasure } from '../../db/account-erasure.js';
 import { AppError, ErrorCode } from '../../domain/errors.js';
 import { ACCESS_TOKEN_ALGORITHM, type AccessTokenConfig } from '../services/access-tokens.js';
-import type { AppState, AuthUser } from '../state.js';
+import type { AppState, AuthedState, AuthUser } from '../state.js';
 
-const accessClaimsSchema = z.object({ sub: z.uuid(), email: z.string() });
+const accessClaimsSchema = z.object({ sub: z.uuid(), email: z.string(), auth_time: z.int().optional() });
 
 interface TokenState extends AppState {
   accessClaims?: unknown;
@@ -28,8 +30,22 @@ export function requireUser(config: AccessTokenConfig): Middleware<TokenState> {
     await verifyToken(ctx, async () => {
       const claims = accessClaimsSchema.safeParse(ctx.state.accessClaims);
       if (!claims.success) throw new AppError(401, ErrorCode.UNAUTHORIZED, 'Authentication Error');
-      ctx.state.user = { id: claims.data.sub, email: claims.data.email };
+      const { sub: id, email, auth_time: authTime } = claims.data;
+      ctx.state.user = { id, email, ...(authTime === undefined ? {} : { authenticatedAt: new Date(authTime * 1000) }) };
       await next();
     });
+  };
+}
+
+/**
+ * Refuses the access tokens of closed accounts (401), which stay cryptographically valid until they expire:
+ * deletion takes effect at once. One primary-key lookup per authenticated request.
+ */
+export function requireOpenAccount(orm: MikroORM): Middleware<AuthedState> {
+  return async (ctx, next) => {
+    if (!(await new AccountErasure(orm.em.fork()).isOpen(ctx.state.user.id))) {
+      throw new AppError(401, ErrorCode.UNAUTHORIZED, 'This account has been deleted.');
+    }
+    await next();
   };
 }

@@ -7,6 +7,8 @@ import type { AppState } from '../state.js';
 export function jsonBody(limitKb: number): Middleware<AppState> {
   const parse = bodyParser({
     enableTypes: ['json'],
+    // DELETE too: DELETE /auth/me carries the password that confirms it.
+    parsedMethods: ['POST', 'PUT', 'PATCH', 'DELETE'],
     jsonLimit: `${limitKb}kb`,
     onError(error) {
       throw bodyError(error);

@@ -9,6 +9,7 @@ import { AppError, ErrorCode } from '../../domain/errors.js';
 import { jobParameterSchemas, type JobSpec } from '../../domain/jobs/parameters.js';
 import { MEGAPIXELS_PER_UNIT, UPSCALER_CREDIT_FACTOR } from '../../domain/jobs/plan.js';
 import { JobFailure, jobStatuses, jobTypes, terminalJobStatuses } from '../../domain/jobs/vocabulary.js';
+import { describePeriod, isResultExpired } from '../../domain/lifecycle/retention.js';
 import type { TaskQueues } from '../../domain/task-queues.js';
 import type { JobChangeFeed } from '../../integrations/job-change-feed.js';
 import type { ObjectStore } from '../../integrations/object-store.js';
@@ -31,6 +32,7 @@ export interface JobRouteDeps {
     | 'JOB_EVENT_STREAMS_PER_USER'
     | 'JOB_EVENT_STREAMS_TOTAL'
     | 'UPSCALE_DEFAULT_MODEL'
+    | 'RESULT_RETENTION'
   >;
   orm: MikroORM;
   objectStore: ObjectStore;
@@ -128,7 +130,7 @@ export function jobRoutes(routes: ApiRoutes, deps: JobRouteDeps): void {
     defaultUpscaler: deps.config.UPSCALE_DEFAULT_MODEL,
   };
   const streams = new StreamSlots(deps.config.JOB_EVENT_STREAMS_PER_USER, deps.config.JOB_EVENT_STREAMS_TOTAL);
-  const view = (job: JobRow) => jobView(job, deps.objectStore, deps.config.RESULT_URL_TTL_SECONDS);
+  const view = (job: JobRow) => jobView(job, deps.objectStore, deps.config.RESULT_URL_TTL_SECONDS, deps.config.RESULT_RETENTION);
 
   routes.authenticated({
     method: 'post',
@@ -195,12 +197,20 @@ export function jobRoutes(routes: ApiRoutes, deps: JobRouteDeps): void {
     method: 'get',
     path: '/jobs/:id',
     summary: 'One job, with progress and (once completed) a result URL',
+    description: `A result is kept ${describePeriod(deps.config.RESULT_RETENTION)} after completion; then the job answers 410 RESULT_EXPIRED.`,
     tags,
     request: { params: jobIdParams },
     responses: { 200: { description: 'The job.', schema: jobSchema } },
-    errors: { 404: [ErrorCode.NOT_FOUND] },
+    errors: { 404: [ErrorCode.NOT_FOUND], 410: [ErrorCode.RESULT_EXPIRED] },
     handler: async (ctx) => {
-      ctx.body = await view(await findOwnJob(deps.orm.em, ctx.state.user.id, ctx.state.input.params.id));
+      const job = await findOwnJob(deps.orm.em, ctx.state.user.id, ctx.state.input.params.id);
+      if (isResultExpired(job, deps.config.RESULT_RETENTION)) {
+        throw new AppError(410, ErrorCode.RESULT_EXPIRED, 'The result of this job has been deleted after its retention period.', {
+          job_id: job.id,
+          completed_at: job.completedAt?.toISOString() ?? null,
+        });
+      }
+      ctx.body = await view(job);
     },
   });
 
@@ -244,7 +254,9 @@ export function jobRoutes(routes: ApiRoutes, deps: JobRouteDeps): void {
   });
 }
 
-async function jobView(job: JobRow, objectStore: ObjectStore, resultUrlTtl: number): Promise<z.infer<typeof jobSchema>> {
+async function jobView(job: JobRow, objectStore: ObjectStore, resultUrlTtl: number, resultRetentionMs: number): Promise<z.infer<typeof jobSchema>> {
+  // Lists and streams show an expired result as no URL; GET /jobs/:id answers 410 for it.
+  const resultKey = job.status === 'completed' && !isResultExpired(job, resultRetentionMs) ? job.resultKey : null;
   return {
     job_id: job.id,
     job_type: job.jobType,
@@ -253,7 +265,7 @@ async function jobView(job: JobRow, objectStore: ObjectStore, resultUrlTtl: numb
     stage: job.stage ?? null,
     parameters: job.params,
     credits_cost: job.creditsCost,
-    result_url: job.status === 'completed' && job.resultKey ? await objectStore.presignGet(job.resultKey, resultUrlTtl) : null,
+    result_url: resultKey ? await objectStore.presignGet(resultKey, resultUrlTtl) : null,
     error_code: job.errorCode ?? null,
     error_message: job.errorMessage ?? null,
     created_at: job.createdAt.toISOString(),

@@ -12,9 +12,14 @@ export interface AccessToken {
   expiresInSeconds: number;
 }
 
-export function signAccessToken(config: AccessTokenConfig, user: AuthUser): AccessToken {
+/**
+ * `authenticatedAt` (the OIDC `auth_time` claim) is set when the user has just proven who they are (login,
+ * registration), never on a refresh: sensitive actions such as account deletion accept a recent one.
+ */
+export function signAccessToken(config: AccessTokenConfig, user: Pick<AuthUser, 'id' | 'email'>, authenticatedAt?: Date): AccessToken {
   const expiresInSeconds = Math.round(config.JWT_EXPIRATION_HOURS * 3600);
-  const token = jwt.sign({ email: user.email }, config.JWT_SECRET, {
+  const claims = { email: user.email, ...(authenticatedAt ? { auth_time: Math.floor(authenticatedAt.getTime() / 1000) } : {}) };
+  const token = jwt.sign(claims, config.JWT_SECRET, {
     algorithm: ACCESS_TOKEN_ALGORITHM,
     subject: user.id,
     issuer: config.JWT_ISSUER,

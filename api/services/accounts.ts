@@ -152,7 +152,7 @@ export class Accounts {
 
   private async startSession(em: EntityManager, user: Session['user']): Promise<Session> {
     const refreshToken = await this.refreshTokens(em).issue(user.id);
-    return { accessToken: signAccessToken(this.config, user), refreshToken, user };
+    return { accessToken: signAccessToken(this.config, user, new Date()), refreshToken, user };
   }
 
   private refreshTokens(em: EntityManager): RefreshTokens {

@@ -4,6 +4,9 @@ import { identityEnvSchema } from './identity.js';
 import { apiEnvSchema, coreEnvSchema } from './core.js';
 import { inferenceEnvSchema } from './inference.js';
 import { jobsEnvSchema, reconcilerEnvSchema } from './jobs.js';
+import { accountEnvSchema } from './account.js';
+import { pushEnvSchema } from './push.js';
+import { retentionEnvSchema, retentionSweepEnvSchema } from './retention.js';
 
 /**
  * The environment, declared once. Sections live in their own files; each process parses the sections it
@@ -14,10 +17,17 @@ export const apiProcessSchema = coreEnvSchema
   .extend(jobsEnvSchema.shape)
   .extend(billingEnvSchema.shape)
   .extend(identityEnvSchema.shape)
+  .extend(accountEnvSchema.shape)
+  .extend(retentionEnvSchema.shape)
   // Read-only: /readyz reports which models in the workers' MODEL_DIR are placeholders; upscale jobs that name no
   // model record the default the workers run, so their price names it.
   .extend(inferenceEnvSchema.pick({ MODEL_DIR: true, UPSCALE_DEFAULT_MODEL: true }).shape);
-export const orchestratorProcessSchema = coreEnvSchema.extend(billingEnvSchema.shape).extend(reconcilerEnvSchema.shape);
+export const orchestratorProcessSchema = coreEnvSchema
+  .extend(billingEnvSchema.shape)
+  .extend(reconcilerEnvSchema.shape)
+  .extend(retentionEnvSchema.shape)
+  .extend(retentionSweepEnvSchema.shape)
+  .extend(pushEnvSchema.shape);
 export const inferenceProcessSchema = coreEnvSchema.extend(inferenceEnvSchema.shape);
 /** Everything, for tooling that documents or checks the whole environment. */
 export const envSchema = apiProcessSchema.extend(orchestratorProcessSchema.shape).extend(inferenceProcessSchema.shape);

@@ -8,6 +8,7 @@ import { inferenceEnvSchema } from '../../domain/config/inference.js';
 import { createInferenceEngine, type InferenceEngine } from '../../inference/index.js';
 import { createLogger } from '../../integrations/logger.js';
 import type { ObjectStore } from '../../integrations/object-store.js';
+import type { PushTransports } from '../../integrations/push/message.js';
 import { ensureModels } from '../../scripts/models/fetch.js';
 import { createInferenceWorker } from '../../workers/inference-worker.js';
 import { createOrchestratorWorker } from '../../workers/orchestrator-worker.js';
@@ -46,6 +47,7 @@ export async function startTestWorkers(deps: {
   orm: MikroORM;
   objectStore: ObjectStore;
   engine?: InferenceEngine;
+  push?: PushTransports;
 }): Promise<TestWorkers> {
   quietRuntime();
   const suffix = randomUUID().slice(0, 8);
@@ -54,7 +56,16 @@ export async function startTestWorkers(deps: {
   const client = new Client({ connection: await Connection.connect({ address: deps.address }), namespace: deps.namespace });
   const logger = createLogger({ level: 'silent', name: 'test-workers' });
   const workers = [
-    await createOrchestratorWorker({ connection, namespace: deps.namespace, taskQueue: taskQueues.orchestrator, orm: deps.orm, temporal: client, logger }),
+    await createOrchestratorWorker({
+      connection,
+      namespace: deps.namespace,
+      taskQueue: taskQueues.orchestrator,
+      orm: deps.orm,
+      temporal: client,
+      logger,
+      objectStore: deps.objectStore,
+      ...(deps.push ? { push: deps.push } : {}),
+    }),
   ];
   if (deps.engine) {
     workers.push(

@@ -8,6 +8,7 @@ import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InferenceActivities } from '../../../activities/inference.activities.js';
 import type { JobActivities } from '../../../activities/job.activities.js';
+import type { PushActivities } from '../../../activities/push.activities.js';
 import { InsufficientCreditsError } from '../../../domain/errors.js';
 import type { JobDeadlines, ProcessJobInput } from '../../../domain/jobs/contract.js';
 import { JobFailure } from '../../../domain/jobs/vocabulary.js';
@@ -84,7 +85,9 @@ async function runJob(activities: ReturnType<typeof mockActivities>, options: Ru
   const { act, deadlines = { queueSeconds: 600, lifetimeSeconds: 1800 } } = options;
   const taskQueue = `unit-${randomUUID()}`;
   const inferenceTaskQueue = `${taskQueue}-gpu`;
-  const orchestrator = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath, activities: activities.job });
+  // Pushes are off here: the job's outcome push is a no-op local activity after the money is settled.
+  const pushesOff: PushActivities = { notifyJobOutcome: async () => ({ sent: 0, removed: 0, retryDeviceIds: [] }) };
+  const orchestrator = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath, activities: { ...activities.job, ...pushesOff } });
   const gpu = await Worker.create({
     connection: env.nativeConnection,
     taskQueue: options.noInferenceWorker ? `${inferenceTaskQueue}-unpolled` : inferenceTaskQueue,

@@ -1,0 +1,81 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { heartbeat } from '@temporalio/activity';
+import { type Client, WorkflowNotFoundError } from '@temporalio/client';
+import { AccountErasure } from '../db/account-erasure.js';
+import { JobStore } from '../db/job-store.js';
+import { accountObjectPrefixes } from '../domain/lifecycle/account-deletion.js';
+import { CANCELED_OUTCOME, reconcileJob } from '../domain/jobs/reconciliation.js';
+import { cancelJobWorkflow, jobWorkflowState, settleJobThroughWorkflow } from '../integrations/job-workflows.js';
+import type { ObjectStore } from '../integrations/object-store.js';
+
+export interface AccountDeletionDeps {
+  orm: MikroORM;
+  temporal: Client;
+  /** Where settlement workflows run (the orchestrator's own queue). */
+  taskQueue: string;
+  objectStore: ObjectStore;
+}
+
+/** Jobs of one account are few (MAX_JOBS_IN_FLIGHT); this bounds a page generously. */
+const OPEN_JOBS_PAGE = 1_000;
+/** Every job the account ever had, whatever the clock says. */
+const ANY_TIME = new Date('9999-12-31T00:00:00Z');
+
+/** The steps of an account deletion; each is idempotent, so retries and reruns change nothing twice. */
+export function createAccountDeletionActivities(deps: AccountDeletionDeps) {
+  return {
+    /**
+     * Stops every unfinished job of the account through the same paths as a user's cancel: a running workflow is
+     * cancelled (it refunds itself), a stopped one is settled. Returns how many are still winding down.
+     */
+    async stopAccountJobs(input: { userId: string }): Promise<{ open: number; settled: number }> {
+      const store = new JobStore(deps.orm.em.fork());
+      const jobs = await store.findUnsettled({ createdBefore: ANY_TIME, userId: input.userId, limit: OPEN_JOBS_PAGE });
+      let open = 0;
+      let settled = 0;
+      for (const job of jobs) {
+        const decision = reconcileJob(await jobWorkflowState(deps.temporal, job.id), CANCELED_OUTCOME);
+        if (decision.action === 'complete') {
+          await store.complete(job.id, decision.resultKey);
+          settled++;
+        } else if (decision.action === 'settle' && (await settleJobThroughWorkflow(deps.temporal, deps.taskQueue, job, decision.outcome, 'Canceled by account deletion')) !== 'running') {
+          settled++;
+        } else {
+          await cancelIfRunning(deps.temporal, job.id);
+          open++;
+        }
+      }
+      return { open, settled };
+    },
+
+    /** Deletes every object under the account's prefixes; returns how many went. */
+    async purgeAccountObjects(input: { userId: string }): Promise<{ deleted: number }> {
+      let deleted = 0;
+      for (const prefix of accountObjectPrefixes(input.userId)) {
+        for (let keys = await deps.objectStore.list(prefix); keys.length > 0; keys = await deps.objectStore.list(prefix)) {
+          const failed = await deps.objectStore.delete(keys);
+          if (failed.length > 0) throw new Error(`S3 refused to delete ${failed.length} objects, e.g. ${failed[0]}`);
+          deleted += keys.length;
+          heartbeat(deleted);
+        }
+      }
+      return { deleted };
+    },
+
+    /** Removes the rest of the account's personal data and marks it erased. */
+    eraseAccount(input: { userId: string }): Promise<{ devicesRemoved: number }> {
+      return new AccountErasure(deps.orm.em.fork()).erase(input.userId);
+    },
+  };
+}
+
+export type AccountDeletionActivities = ReturnType<typeof createAccountDeletionActivities>;
+
+/** A workflow that closed since it was described needs no cancel: the next look settles its job. */
+async function cancelIfRunning(temporal: Client, jobId: string): Promise<void> {
+  try {
+    await cancelJobWorkflow(temporal, jobId);
+  } catch (error) {
+    if (!(error instanceof WorkflowNotFoundError)) throw error;
+  }
+}

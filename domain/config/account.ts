@@ -1,0 +1,10 @@
+import { z } from 'zod';
+import { durationMs } from './duration.js';
+
+/** Account deletion and push-device registration (API). */
+export const accountEnvSchema = z.object({
+  /** DELETE /auth/me without the password is accepted this long after a login (not a token refresh). */
+  ACCOUNT_DELETION_REAUTH_WINDOW: durationMs.default(300_000),
+  /** Push devices one account may register; registering one more forgets the least recently registered. */
+  DEVICES_PER_USER: z.coerce.number().int().min(1).max(100).default(10),
+});

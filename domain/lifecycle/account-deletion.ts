@@ -1,0 +1,29 @@
+/** One deletion workflow per account: its id, so a repeated or resumed deletion joins the same one. */
+export function accountDeletionWorkflowId(userId: string): string {
+  return `account-deletion-${userId}`;
+}
+
+export type SubscriptionStore = 'apple' | 'google';
+
+/**
+ * Where the user cancels a store subscription themselves: the backend cannot, and Apple and Google require
+ * apps to send users there when they delete their account.
+ */
+export function subscriptionManagementUrl(store: SubscriptionStore, packageName?: string): string {
+  if (store === 'apple') return 'https://apps.apple.com/account/subscriptions';
+  return packageName
+    ? `https://play.google.com/store/account/subscriptions?package=${encodeURIComponent(packageName)}`
+    : 'https://play.google.com/store/account/subscriptions';
+}
+
+/** What the account deletion workflow did, for operators and tests. */
+export interface AccountDeletionSummary {
+  jobsCanceled: number;
+  objectsDeleted: number;
+  devicesRemoved: number;
+}
+
+/** Every S3 prefix holding an account's objects: its uploads and its results (uploadKey, resultKey). */
+export function accountObjectPrefixes(userId: string): string[] {
+  return [`uploads/${userId}/`, `results/${userId}/`];
+}

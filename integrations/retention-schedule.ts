@@ -1,0 +1,31 @@
+import { ScheduleOverlapPolicy, type Client } from '@temporalio/client';
+import { lifecycleDays } from '../domain/lifecycle/retention.js';
+import type { RetentionSweepInput } from '../workflows/retention-sweep.workflow.js';
+import type { ObjectStore } from './object-store.js';
+import { ensureSchedule } from './schedules.js';
+
+/** The Temporal Schedule that starts retention sweeps, and the id of the sweep it starts. */
+export const RETENTION_SWEEP_SCHEDULE_ID = 'retention-sweep';
+export const RETENTION_SWEEP_WORKFLOW_ID = 'retention-sweep';
+
+/** The Schedule that starts retention sweeps (operators: `temporal schedule trigger --schedule-id retention-sweep`). */
+export function ensureRetentionSweepSchedule(client: Client, options: { taskQueue: string; intervalMs: number; sweep: RetentionSweepInput }): Promise<'created' | 'updated'> {
+  const args: [RetentionSweepInput] = [options.sweep];
+  return ensureSchedule(client, RETENTION_SWEEP_SCHEDULE_ID, {
+    spec: { intervals: [{ every: options.intervalMs }] },
+    action: { type: 'startWorkflow', workflowType: 'retentionSweepWorkflow', workflowId: RETENTION_SWEEP_WORKFLOW_ID, taskQueue: options.taskQueue, args },
+    // A sweep still running when the next is due covers that one's work: skip it.
+    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '5 minutes' },
+  });
+}
+
+/**
+ * S3 lifecycle rules behind the sweep: results expire after the result retention, uploads after the longest an
+ * upload is kept (whole days, S3's unit, rounded up). Returns false where the store has no lifecycle support.
+ */
+export function installRetentionLifecycleRules(objectStore: ObjectStore, periods: { resultRetentionMs: number; uploadMaxAgeMs: number }): Promise<boolean> {
+  return objectStore.putExpirationRules([
+    { id: 'oneshot-results-retention', prefix: 'results/', days: lifecycleDays(periods.resultRetentionMs) },
+    { id: 'oneshot-uploads-max-age', prefix: 'uploads/', days: lifecycleDays(periods.uploadMaxAgeMs) },
+  ]);
+}

@@ -1,0 +1,52 @@
+import { continueAsNew, log, proxyActivities, setCurrentDetails, workflowInfo } from '@temporalio/workflow';
+import type { RetentionActivities } from '../activities/retention.activities.js';
+
+/** One page deletes up to pageSize uploads and results; retried with backoff if S3 or the database is down. */
+const PAGE_ACTIVITY = {
+  startToCloseTimeout: '5 minutes',
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 10 },
+} as const;
+
+export interface RetentionTotals {
+  uploads: number;
+  results: number;
+  resumedDeletions: number;
+  runs: number;
+}
+
+export interface RetentionSweepInput {
+  uploadRetentionMs: number;
+  resultRetentionMs: number;
+  pageSize: number;
+  /** Pages per workflow run; then the sweep continues as new so no run's history grows large. */
+  pagesPerRun: number;
+  /** Closed accounts not erased after this long have a deletion that stopped or never started: it is resumed. */
+  deletionGraceMs: number;
+  totals?: RetentionTotals;
+}
+
+const { purgeExpiredPage, resumeAccountDeletions } = proxyActivities<RetentionActivities>(PAGE_ACTIVITY);
+
+/**
+ * The retention guarantee (S3 lifecycle rules are only a second line): deletes uploads whose last job ended
+ * more than the upload retention ago and results older than the result retention, page by page, then resumes
+ * account deletions that never finished. Started by a Temporal Schedule; every step is idempotent.
+ */
+export async function retentionSweepWorkflow(input: RetentionSweepInput): Promise<RetentionTotals> {
+  let totals: RetentionTotals = input.totals ?? { uploads: 0, results: 0, resumedDeletions: 0, runs: 0 };
+  totals = { ...totals, runs: totals.runs + 1 };
+  for (let page = 0; page < input.pagesPerRun; page++) {
+    const result = await purgeExpiredPage({ uploadRetentionMs: input.uploadRetentionMs, resultRetentionMs: input.resultRetentionMs, limit: input.pageSize });
+    totals = { ...totals, uploads: totals.uploads + result.uploads, results: totals.results + result.results };
+    setCurrentDetails(`Deleted ${totals.uploads} uploads and ${totals.results} results so far.`);
+    if (!result.more) {
+      const { resumed } = await resumeAccountDeletions({ graceMs: input.deletionGraceMs, limit: input.pageSize });
+      totals = { ...totals, resumedDeletions: resumed };
+      setCurrentDetails(`Deleted ${totals.uploads} uploads and ${totals.results} results; resumed ${resumed} account deletions.`);
+      log.info('retention sweep finished', { ...totals });
+      return totals;
+    }
+    if (workflowInfo().continueAsNewSuggested) break;
+  }
+  return continueAsNew<typeof retentionSweepWorkflow>({ ...input, totals });
+}
