@@ -50,9 +50,9 @@ try {
   console.log(`POST /auth/login (ok, sequential x${logins}): p50 ${ok.p50.toFixed(1)} ms, p99 ${ok.p99.toFixed(1)} ms`);
   console.log(`POST /auth/login wrong password p50 ${wrong.p50.toFixed(1)} ms; unknown email p50 ${unknown.p50.toFixed(1)} ms`);
 
-  const floor = loadTest('/healthz');
+  const floor = await loadTest('/healthz');
   console.log(`GET /healthz (framework floor, no auth, no database): ${floor.requests.average.toFixed(0)} req/s, p50 ${floor.latency.p50} ms`);
-  const load = loadTest('/auth/me', token);
+  const load = await loadTest('/auth/me', token);
   console.log(
     `GET /auth/me: ${load.requests.average.toFixed(0)} req/s, latency p50 ${load.latency.p50} ms, p99 ${load.latency.p99} ms ` +
       `(${values.connections} connections, ${values.seconds} s, ${load.non2xx} non-2xx)`,

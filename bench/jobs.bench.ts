@@ -1,15 +1,18 @@
 /**
  * Jobs benchmark (prints figures; not a test). Usage:
  *   npx tsx bench/jobs.bench.ts [--sequential 30] [--burst 60] [--seconds 5] [--connections 10]
- *                               [--inference-workers 1] [--orchestrator-workers 1] [--api-processes 1]
+ *                               [--inference-workers 1] [--orchestrator-workers 1] [--api-processes 1] [--poll-ms 200]
  * Needs the local stack (scripts/stack/stack.sh up). First runs the baseline: a no-op workflow of the job saga's
  * shape on the same Temporal server (bench/lib/saga-baseline.ts). Then runs the real API and the workers as child
  * processes on a fresh `oneshot_bench_jobs` database and their own task queues, with a trivial model (esrgan-slim
  * x2 on 32×32), and measures:
  *  - orchestration overhead: POST /jobs → completed, minus the pure pipeline time measured in this same run;
  *  - end-to-end throughput: a burst of concurrent jobs, jobs/s until the last completes;
- *  - GET /jobs/:id requests/s and p99 while jobs keep running;
+ *  - GET /jobs/:id requests/s and p99 while jobs keep running, beside GET /healthz on the same server (what the
+ *    machine allows at that moment: the box is shared, so compare the ratio between runs);
  * and prints the jobs/s and the overhead as ratios to the baseline's workflows/s and sequential latency.
+ * Clients poll each job every --poll-ms (an app polls or follows /jobs/{id}/events); latencies are taken from the
+ * completion time the job row records, so the polling interval does not bias them.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import os from 'node:os';
@@ -35,6 +38,7 @@ const { values } = parseArgs({
     'inference-workers': { type: 'string', default: '1' },
     'orchestrator-workers': { type: 'string', default: '1' },
     'api-processes': { type: 'string', default: '1' },
+    'poll-ms': { type: 'string', default: '200' },
   },
 });
 const PORT = 3918;
@@ -107,12 +111,14 @@ try {
     }
     return count;
   })();
-  const load = loadTest(`${base}/jobs/${watched}`, { connections: Number(values.connections), seconds: Number(values.seconds), token });
+  const load = await loadTest(`${base}/jobs/${watched}`, { connections: Number(values.connections), seconds: Number(values.seconds), token });
+  const health = await loadTest(`${base}/healthz`, { connections: Number(values.connections), seconds: Number(values.seconds) });
   background = false;
   const completedMeanwhile = await running;
   console.log(
     `GET /jobs/:id under load: ${load.requests.average.toFixed(0)} req/s, p50 ${load.latency.p50} ms, p99 ${load.latency.p99} ms ` +
-      `(${values.connections} connections, ${values.seconds} s, ${load.non2xx} non-2xx; ${completedMeanwhile} jobs completed meanwhile)`,
+      `(${values.connections} connections, ${values.seconds} s, ${load.non2xx} non-2xx; ${completedMeanwhile} jobs completed meanwhile); ` +
+      `GET /healthz ${health.requests.average.toFixed(0)} req/s, p99 ${health.latency.p99} ms (job read ÷ healthz ${(load.requests.average / health.requests.average).toFixed(2)})`,
   );
 } finally {
   for (const child of processes) child.kill('SIGTERM');
@@ -170,6 +176,6 @@ async function runJob(token: string, input: string): Promise<{ latencyMs: number
       .parse(await (await call('GET', `/jobs/${jobId}`, token)).json());
     if (job.status === 'completed' && job.completed_at) return { latencyMs: Date.parse(job.completed_at) - sentAt };
     if (job.status === 'failed' || job.status === 'canceled') throw new Error(`job ${jobId} ended ${job.status}`);
-    await sleep(20);
+    await sleep(Number(values['poll-ms']));
   }
 }

@@ -2,10 +2,11 @@
  * Shared benchmark plumbing: the project's mains as child processes, autocannon runs, and percentiles (the local
  * stack's environment and databases come from scripts/stack/local-stack.ts). Benchmarks print figures; they are not tests.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
 import { z } from 'zod';
 
 /** One of the project's mains (`api/server.ts`, `workers/…`) as its own process; its logs go to `.local/bench-logs/`. */
@@ -17,7 +18,7 @@ export function startMain(entry: string, env: NodeJS.ProcessEnv): ChildProcess {
 }
 
 export async function waitForHealth(base: string): Promise<void> {
-  for (let attempt = 0; attempt < 150; attempt++) {
+  for (let attempt = 0; attempt < 300; attempt++) {
     const healthy = await fetch(`${base}/healthz`).then((response) => response.ok, () => false);
     if (healthy) return;
     await sleep(200);
@@ -31,9 +32,12 @@ const autocannonResult = z.object({
   non2xx: z.number(),
 });
 
-/** autocannon in its own process, so the load generator does not share an event loop with what it measures. */
-export function loadTest(url: string, options: { connections: number; seconds: number; token?: string }): z.infer<typeof autocannonResult> {
-  const output = execFileSync(
+/**
+ * autocannon in its own process, so the load generator does not share an event loop with what it measures; the
+ * caller's event loop keeps running meanwhile (e.g. jobs submitted in the background).
+ */
+export async function loadTest(url: string, options: { connections: number; seconds: number; token?: string }): Promise<z.infer<typeof autocannonResult>> {
+  const { stdout } = await promisify(execFile)(
     process.execPath,
     [
       'node_modules/autocannon/autocannon.js',
@@ -43,9 +47,9 @@ export function loadTest(url: string, options: { connections: number; seconds: n
       ...(options.token ? ['-H', `Authorization=Bearer ${options.token}`] : []),
       url,
     ],
-    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
+    { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 },
   );
-  return autocannonResult.parse(JSON.parse(output));
+  return autocannonResult.parse(JSON.parse(stdout));
 }
 
 /** The q-quantile (0..1) of the samples, nearest rank. */
