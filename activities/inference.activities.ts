@@ -1,7 +1,9 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { ApplicationFailure, Context, heartbeat } from '@temporalio/activity';
+import sharp from 'sharp';
 import { JobStore } from '../db/job-store.js';
 import type { JobSpec } from '../domain/jobs/parameters.js';
+import type { InferenceMetrics } from '../integrations/metrics/inference-metrics.js';
 import type { ObjectStore } from '../integrations/object-store.js';
 import { InferenceError, type InferenceEngine } from '../inference/index.js';
 
@@ -30,20 +32,25 @@ const KEEPALIVE_INTERVAL_MS = 5_000;
  * The GPU-queue activity: download the inputs from S3, run the pipeline, upload the result. Image bytes stay
  * inside this activity; Temporal only sees keys. Heartbeats let a dead worker's job resume on another one.
  */
-export function createInferenceActivities(deps: { engine: InferenceEngine; objectStore: ObjectStore; orm: MikroORM }) {
+export function createInferenceActivities(deps: { engine: InferenceEngine; objectStore: ObjectStore; orm: MikroORM; metrics: InferenceMetrics }) {
+  const { metrics } = deps;
   return {
     async runInference(input: RunInferenceInput): Promise<RunInferenceResult> {
       const { cancellationSignal } = Context.current();
       const jobs = new JobStore(deps.orm.em.fork());
       await jobs.markProcessing(input.jobId);
-      const progress = throttledProgress((fraction, stage) => jobs.recordProgress(input.jobId, fraction, stage));
+      const model = modelLabel(input.spec);
+      const clock = stageClock((stage, seconds) => metrics.stageSeconds.observe({ stage, model }, seconds));
+      const progress = throttledProgress((fraction, stage) => jobs.recordProgress(input.jobId, fraction, stage), (stage) => clock.enter(stage));
       const keepalive = setInterval(() => heartbeat(progress.latest()), KEEPALIVE_INTERVAL_MS);
+      metrics.activeJobs.inc();
       try {
         progress.report(0, 'downloading');
         const [image, target] = await Promise.all([
           deps.objectStore.get(input.inputKey, cancellationSignal),
           input.targetKey ? deps.objectStore.get(input.targetKey, cancellationSignal) : undefined,
         ]);
+        metrics.inputMegapixels.observe({ job_type: input.spec.jobType }, await megapixels(image));
         const started = performance.now();
         const result = await deps.engine.run(
           { ...input.spec, input: image, ...(target ? { target } : {}) },
@@ -53,11 +60,14 @@ export function createInferenceActivities(deps: { engine: InferenceEngine; objec
         progress.report(0.95, 'uploading');
         await deps.objectStore.put(input.resultKey, result.data, result.contentType, cancellationSignal);
         await progress.flush();
+        clock.enter('done');
         return { resultKey: input.resultKey, contentType: result.contentType, width: result.width, height: result.height, inferenceMs };
       } catch (error) {
+        metrics.failures.inc({ code: error instanceof InferenceError ? error.code : 'INFRASTRUCTURE' });
         if (error instanceof InferenceError) throw ApplicationFailure.create({ type: error.code, message: error.message, nonRetryable: true });
         throw error;
       } finally {
+        metrics.activeJobs.dec();
         clearInterval(keepalive);
       }
     },
@@ -66,8 +76,32 @@ export function createInferenceActivities(deps: { engine: InferenceEngine; objec
 
 export type InferenceActivities = ReturnType<typeof createInferenceActivities>;
 
+/** The model a job's heavy step runs, for the per-model timings (the worker's default when the job names none). */
+function modelLabel(spec: JobSpec): string {
+  if (spec.jobType === 'face_swap') return 'inswapper';
+  return spec.params.model ?? 'default';
+}
+
+async function megapixels(image: Buffer): Promise<number> {
+  const { width = 0, height = 0 } = await sharp(image).metadata().catch(() => ({ width: 0, height: 0 }));
+  return (width * height) / 1e6;
+}
+
+/** Times each stage from its first report to the next stage's: `enter` the stage names as they come. */
+function stageClock(observe: (stage: string, seconds: number) => void) {
+  let current: { stage: string; since: number } | undefined;
+  return {
+    enter: (stage: string) => {
+      if (current?.stage === stage) return;
+      const now = performance.now();
+      if (current) observe(current.stage, (now - current.since) / 1000);
+      current = { stage, since: now };
+    },
+  };
+}
+
 /** Heartbeats on every report; writes to the database at most every PROGRESS_WRITE_INTERVAL_MS. */
-function throttledProgress(write: (fraction: number, stage: string) => Promise<void>) {
+function throttledProgress(write: (fraction: number, stage: string) => Promise<void>, onStage: (stage: string) => void) {
   let latest = { fraction: 0, stage: 'queued' };
   let lastWrite = 0;
   let pending: Promise<void> = Promise.resolve();
@@ -80,6 +114,7 @@ function throttledProgress(write: (fraction: number, stage: string) => Promise<v
   return {
     latest: () => latest,
     report(fraction: number, stage: string) {
+      onStage(stage);
       latest = { fraction, stage };
       heartbeat(latest);
       if (Date.now() - lastWrite >= PROGRESS_WRITE_INTERVAL_MS) persist();

@@ -3,14 +3,20 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import { JobStore } from '../db/job-store.js';
 import { InsufficientCreditsError } from '../domain/errors.js';
 import type { ProcessJobInput } from '../domain/jobs/contract.js';
+import type { JobSettlement } from '../domain/jobs/reconciliation.js';
 import { JobFailure, type JobStatus, type UnsuccessfulOutcome } from '../domain/jobs/vocabulary.js';
+import type { JobMetrics } from '../integrations/metrics/job-metrics.js';
 
 /** Admission's transaction must end (commit or roll back) this long before its attempt times out. */
 const ADMISSION_MARGIN_MS = 1_000;
 
-/** Bookkeeping activities of the job workflows (orchestrator worker): job rows and money, all idempotent. */
-export function createJobActivities(deps: { orm: MikroORM }) {
+/**
+ * Bookkeeping activities of the job workflows (orchestrator worker): job rows and money, all idempotent. Metrics
+ * count what a call changed, never a repeat, so retries and resets don't inflate them.
+ */
+export function createJobActivities(deps: { orm: MikroORM; metrics: JobMetrics }) {
   const store = () => new JobStore(deps.orm.em.fork());
+  const { metrics } = deps;
   return {
     async admitJob(input: ProcessJobInput): Promise<{ created: boolean; balance: number }> {
       // An attempt that times out is abandoned, not stopped: its transaction gets only the attempt's own time,
@@ -20,7 +26,12 @@ export function createJobActivities(deps: { orm: MikroORM }) {
       const admissionEnds = scheduleToCloseTimeoutMs ? scheduledTimestampMs + scheduleToCloseTimeoutMs : attemptEnds;
       const deadline = Math.min(attemptEnds, admissionEnds) - ADMISSION_MARGIN_MS;
       try {
-        return await store().admit(input, deadline);
+        const admitted = await store().admit(input, deadline);
+        if (admitted.created) {
+          metrics.admitted.inc({ job_type: input.jobType });
+          metrics.credits.inc({ movement: 'reserved' }, input.creditsCost);
+        }
+        return admitted;
       } catch (error) {
         if (!(error instanceof InsufficientCreditsError)) throw error;
         throw ApplicationFailure.create({
@@ -34,20 +45,37 @@ export function createJobActivities(deps: { orm: MikroORM }) {
     async markJobProcessing(jobId: string): Promise<void> {
       await store().markProcessing(jobId);
     },
-    completeJob(input: { jobId: string; resultKey: string }): Promise<JobStatus> {
-      return store().complete(input.jobId, input.resultKey);
+    async completeJob(input: { jobId: string; resultKey: string }): Promise<JobStatus> {
+      const { status, charged } = await store().complete(input.jobId, input.resultKey);
+      if (charged) countCompleted(metrics, charged);
+      return status;
     },
-    refundJob(input: { userId: string; jobId: string }): Promise<{ refunded: boolean }> {
-      return store().refund(input.userId, input.jobId);
+    async refundJob(input: { userId: string; jobId: string }): Promise<{ refunded: boolean }> {
+      const { refunded } = await store().refund(input.userId, input.jobId);
+      if (refunded > 0) metrics.credits.inc({ movement: 'refunded' }, refunded);
+      return { refunded: refunded > 0 };
     },
     async finishJobUnsuccessfully(input: { jobId: string; outcome: UnsuccessfulOutcome }): Promise<void> {
-      await store().finishUnsuccessfully(input.jobId, input.outcome);
+      const jobType = await store().finishUnsuccessfully(input.jobId, input.outcome);
+      if (jobType) metrics.finished.inc({ job_type: jobType, status: input.outcome.status, code: input.outcome.code });
     },
     /** Settles a job its own workflow no longer can (see JobStore.settle). */
-    settleJob(input: { jobId: string; outcome: UnsuccessfulOutcome }) {
-      return store().settle(input.jobId, input.outcome);
+    async settleJob(input: { jobId: string; outcome: UnsuccessfulOutcome }): Promise<JobSettlement | null> {
+      const settlement = await store().settle(input.jobId, input.outcome);
+      if (settlement) countSettlement(metrics, settlement, input.outcome);
+      return settlement;
     },
   };
 }
 
 export type JobActivities = ReturnType<typeof createJobActivities>;
+
+export function countCompleted(metrics: JobMetrics, charged: { jobType: string; credits: number }): void {
+  metrics.finished.inc({ job_type: charged.jobType, status: 'completed', code: '' });
+  metrics.credits.inc({ movement: 'charged' }, charged.credits);
+}
+
+function countSettlement(metrics: JobMetrics, settlement: JobSettlement, outcome: UnsuccessfulOutcome): void {
+  if (settlement.refunded > 0) metrics.credits.inc({ movement: 'refunded' }, settlement.refunded);
+  if (settlement.finished) metrics.finished.inc({ job_type: settlement.jobType, status: outcome.status, code: outcome.code });
+}

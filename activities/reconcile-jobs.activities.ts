@@ -4,6 +4,8 @@ import { JobStore } from '../db/job-store.js';
 import { reconcileJob } from '../domain/jobs/reconciliation.js';
 import { jobWorkflowState, settleJobThroughWorkflow } from '../integrations/job-workflows.js';
 import type { Logger } from '../integrations/logger.js';
+import type { JobMetrics } from '../integrations/metrics/job-metrics.js';
+import { countCompleted } from './job.activities.js';
 
 export interface ReconcilePageResult {
   examined: number;
@@ -19,6 +21,7 @@ export interface ReconcileJobsDeps {
   /** Where settlement workflows run (the orchestrator's own queue). */
   taskQueue: string;
   logger: Logger;
+  metrics: JobMetrics;
 }
 
 /** The reconciler's page: one activity per page, so a retry re-examines the page (every step is idempotent). */
@@ -43,7 +46,9 @@ export function createReconcileJobsActivities(deps: ReconcileJobsDeps) {
         if (decision.action === 'leave') {
           result.running++;
         } else if (decision.action === 'complete') {
-          const status = await store.complete(job.id, decision.resultKey);
+          const { status, charged } = await store.complete(job.id, decision.resultKey);
+          if (charged) countCompleted(deps.metrics, charged);
+          deps.metrics.settlements.inc({ action: 'repaired', code: '' });
           deps.logger.warn({ jobId: job.id, userId: job.userId, status }, 'reconciler: job workflow had completed; job row repaired');
           result.repaired++;
         } else {
@@ -51,6 +56,7 @@ export function createReconcileJobsActivities(deps: ReconcileJobsDeps) {
           if (settlement === 'running') {
             result.running++;
           } else {
+            deps.metrics.settlements.inc({ action: 'settled', code: decision.outcome.code });
             deps.logger.warn({ jobId: job.id, userId: job.userId, code: decision.outcome.code, ...settlement }, 'reconciler: settled a job its workflow left open');
             result.settled++;
           }

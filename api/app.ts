@@ -6,10 +6,12 @@ import type { BillingService } from '../integrations/billing/billing-service.js'
 import type { TaskQueues } from '../domain/task-queues.js';
 import type { JobChangeFeed } from '../integrations/job-change-feed.js';
 import type { Logger } from '../integrations/logger.js';
+import type { ApiMetrics } from '../integrations/metrics/api-metrics.js';
 import type { ObjectStore } from '../integrations/object-store.js';
 import { requireOpenAccount, requireUser } from './middleware/auth.js';
 import { jsonBody } from './middleware/body.js';
 import { errorHandler } from './middleware/error-handler.js';
+import { requestMetrics } from './middleware/metrics.js';
 import { limitPerUser, type RateLimiters } from './middleware/rate-limit.js';
 import { requestContext } from './middleware/request-context.js';
 import { corsFor, securityHeaders } from './middleware/security.js';
@@ -42,6 +44,8 @@ export interface AppDeps {
   jobChanges: JobChangeFeed;
   /** Store purchases and notifications (one per process). */
   billing: BillingService;
+  /** Request and live-stream metrics, served on the metrics port (api/serve.ts). */
+  metrics: ApiMetrics;
 }
 
 /** Builds the Koa app from its dependencies; does no I/O itself (server.ts wires and listens). */
@@ -49,6 +53,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   const app = new Koa<AppState>({ proxy: deps.config.TRUST_PROXY, maxIpsCount: 1 });
   // Request context wraps the error handler so the access log sees the final status of every response.
   app.use(requestContext(deps.logger));
+  app.use(requestMetrics(deps.metrics));
   app.use(errorHandler());
   app.use(securityHeaders());
   app.use(corsFor(deps.config.CORS_ORIGINS));

@@ -1,6 +1,8 @@
 import cluster, { type Worker } from 'node:cluster';
 import { once } from 'node:events';
+import { AggregatorRegistry } from 'prom-client';
 import type { Logger } from '../integrations/logger.js';
+import { serveMetrics } from '../integrations/metrics/server.js';
 
 /** How long a process that died unasked waits before it is replaced (a crash loop must not spin). */
 const RESTART_DELAY_MS = 1000;
@@ -10,8 +12,16 @@ const RESTART_DELAY_MS = 1000;
  * port (node:cluster hands connections out round-robin), replaces one that dies, and on SIGINT/SIGTERM passes the
  * signal on and exits once every process has drained.
  */
-export function superviseApiProcesses(processes: number, logger: Logger): void {
+export function superviseApiProcesses(processes: number, logger: Logger, metrics: { host: string; port: number }): void {
   let stopping = false;
+  // The processes' registries, summed on each scrape (prom-client asks every process over the cluster channel).
+  const aggregator = new AggregatorRegistry();
+  const metricsServer = serveMetrics({ metrics: () => aggregator.clusterMetrics(), contentType: aggregator.contentType }, metrics.host, metrics.port).catch(
+    (error: unknown) => {
+      logger.error({ err: error }, 'api metrics could not be served');
+      return undefined;
+    },
+  );
   const fork = () => void cluster.fork();
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) return;
@@ -28,6 +38,7 @@ export function superviseApiProcesses(processes: number, logger: Logger): void {
     const exited = workers.map((worker) => once(worker, 'exit'));
     for (const worker of workers) worker.process.kill(signal);
     await Promise.all(exited);
+    await (await metricsServer)?.close();
     logger.info('api primary stopped');
   };
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stop(signal));

@@ -1,16 +1,31 @@
+import cluster from 'node:cluster';
 import { once } from 'node:events';
+import { AggregatorRegistry, collectDefaultMetrics, Registry } from 'prom-client';
 import pg from 'pg';
 import { createOrm } from '../db/orm.js';
 import type { ApiConfig } from '../domain/config/index.js';
 import { createBillingService } from '../integrations/billing/wiring.js';
 import { JobChangeFeed } from '../integrations/job-change-feed.js';
 import type { Logger } from '../integrations/logger.js';
+import { createApiMetrics } from '../integrations/metrics/api-metrics.js';
+import { serveMetrics } from '../integrations/metrics/server.js';
 import { taskQueuesFrom } from '../domain/task-queues.js';
 import { createObjectStore } from '../integrations/object-store.js';
 import { connectTemporalClient, untilConnected } from '../integrations/temporal.js';
 import { createApp } from './app.js';
 import { createRateLimiters } from './middleware/rate-limit.js';
 import { readinessChecks } from './readiness.js';
+
+/**
+ * This process's metrics registry. Alone, it serves the registry on API_METRICS_PORT itself; as one of several
+ * cluster processes, it hands the registry to the primary, which serves the sum (api/cluster-primary.ts).
+ */
+function apiRegistry(): Registry {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  if (cluster.isWorker) AggregatorRegistry.setRegistries([registry]);
+  return registry;
+}
 
 /** One API process: builds its dependencies, listens, and drains on SIGINT/SIGTERM. */
 export async function serveApi(config: ApiConfig, logger: Logger): Promise<void> {
@@ -22,8 +37,11 @@ export async function serveApi(config: ApiConfig, logger: Logger): Promise<void>
   const rateLimiters = createRateLimiters(rateLimitPool, config);
   const jobChanges = await JobChangeFeed.start(config.DATABASE_URL, logger);
 
+  const registry = apiRegistry();
+  const metrics = createApiMetrics(registry);
   const app = createApp({
     config,
+    metrics,
     logger,
     orm,
     objectStore,
@@ -42,7 +60,8 @@ export async function serveApi(config: ApiConfig, logger: Logger): Promise<void>
   });
   const server = app.listen(config.API_PORT, config.API_HOST);
   await once(server, 'listening');
-  logger.info({ url: `http://${config.API_HOST}:${config.API_PORT}` }, 'api listening');
+  const metricsServer = cluster.isWorker ? undefined : await serveMetrics(registry, config.METRICS_HOST, config.API_METRICS_PORT);
+  logger.info({ url: `http://${config.API_HOST}:${config.API_PORT}`, metricsPort: metricsServer?.port }, 'api listening');
 
   let stopping = false;
   async function shutdown(signal: string): Promise<void> {
@@ -52,7 +71,7 @@ export async function serveApi(config: ApiConfig, logger: Logger): Promise<void>
     server.close();
     server.closeIdleConnections();
     await once(server, 'close');
-    await Promise.allSettled([orm.close(), rateLimitPool.end(), temporal.connection.close(), jobChanges.close()]);
+    await Promise.allSettled([metricsServer?.close(), orm.close(), rateLimitPool.end(), temporal.connection.close(), jobChanges.close()]);
     logger.info('api stopped');
   }
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void shutdown(signal));

@@ -8,5 +8,5 @@ import { serveApi } from './serve.js';
 
 const config = loadConfig(apiProcessSchema);
 const logger = createLogger({ level: config.LOG_LEVEL, name: 'api' });
-if (cluster.isPrimary && config.API_PROCESSES > 1) superviseApiProcesses(config.API_PROCESSES, logger);
+if (cluster.isPrimary && config.API_PROCESSES > 1) superviseApiProcesses(config.API_PROCESSES, logger, { host: config.METRICS_HOST, port: config.API_METRICS_PORT });
 else await serveApi(config, logger);

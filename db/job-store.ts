@@ -85,34 +85,42 @@ export class JobStore {
     );
   }
 
-  /** Completes the job and makes its reservation a final charge. Returns the job's status afterwards. */
-  async complete(jobId: string, resultKey: string): Promise<JobStatus> {
-    const [row] = await this.em.execute<{ status: JobStatus }[]>(
+  /**
+   * Completes the job and makes its reservation a final charge. Returns the job's status afterwards, and what
+   * this call charged (null when the job had already ended).
+   */
+  async complete(jobId: string, resultKey: string): Promise<{ status: JobStatus; charged: { jobType: JobType; credits: number } | null }> {
+    const [row] = await this.em.execute<{ status: JobStatus; jobType: JobType; credits: number; now: boolean }[]>(
       `with done as (
          update jobs set status = 'completed', credit_state = case when credit_state = 'reserved' then 'charged' else credit_state end,
                 progress = 1, stage = 'done', result_key = ?, completed_at = now(), updated_at = now()
-          where id = ? and ${UNFINISHED} returning status)
-       select status from done union all select status from jobs where id = ? and not exists (select 1 from done)`,
+          where id = ? and ${UNFINISHED} returning status, job_type, credits_cost)
+       select status, job_type as "jobType", credits_cost as credits, true as now from done
+       union all select status, job_type, credits_cost, false from jobs where id = ? and not exists (select 1 from done)`,
       [resultKey, jobId, jobId],
     );
     if (!row) throw new Error(`job ${jobId} does not exist`);
-    return row.status;
+    return { status: row.status, charged: row.now ? { jobType: row.jobType, credits: row.credits } : null };
   }
 
-  /** Records why the job ended without a result; a job that already ended keeps its first outcome. */
-  async finishUnsuccessfully(jobId: string, outcome: UnsuccessfulOutcome): Promise<void> {
-    await this.em.execute(
+  /**
+   * Records why the job ended without a result; a job that already ended keeps its first outcome. Returns the
+   * job's type when this call ended it.
+   */
+  async finishUnsuccessfully(jobId: string, outcome: UnsuccessfulOutcome): Promise<JobType | null> {
+    const [row] = await this.em.execute<{ jobType: JobType }[]>(
       `update jobs set status = ?, error_code = ?, error_message = ?, stage = ?, completed_at = now(), updated_at = now()
-        where id = ? and ${UNFINISHED}`,
+        where id = ? and ${UNFINISHED} returning job_type as "jobType"`,
       [outcome.status, outcome.code, outcome.message, outcome.status, jobId],
     );
+    return row?.jobType ?? null;
   }
 
   /**
    * Gives the job's reserved credits back, once, and marks the job refunded in the same transaction.
    * A charged job is never refunded, even when an operator's reset replays a failing branch after completion.
    */
-  refund(userId: string, jobId: string): Promise<{ refunded: boolean }> {
+  refund(userId: string, jobId: string): Promise<{ refunded: number }> {
     return this.em.transactional(async (em) => ({ refunded: await refundIn(em, userId, jobId) }));
   }
 
@@ -123,8 +131,8 @@ export class JobStore {
    */
   settle(jobId: string, outcome: UnsuccessfulOutcome): Promise<JobSettlement | null> {
     return this.em.transactional(async (em) => {
-      const [job] = await em.execute<{ userId: string; status: JobStatus; creditState: CreditState }[]>(
-        `select user_id as "userId", status, credit_state as "creditState" from jobs where id = ? for update`,
+      const [job] = await em.execute<{ userId: string; jobType: JobType; status: JobStatus; creditState: CreditState }[]>(
+        `select user_id as "userId", job_type as "jobType", status, credit_state as "creditState" from jobs where id = ? for update`,
         [jobId],
       );
       if (!job) return null;
@@ -132,12 +140,22 @@ export class JobStore {
       const finished = job.status === 'pending' || job.status === 'processing';
       if (finished) await new JobStore(em).finishUnsuccessfully(jobId, outcome);
       return {
+        jobType: job.jobType,
         refunded,
         finished,
         status: finished ? outcome.status : job.status,
         creditState: job.creditState === 'reserved' ? 'refunded' : job.creditState,
       };
     });
+  }
+
+  /** Jobs whose credits are still reserved although they were created more than `olderThanMs` ago. */
+  async countStaleReservations(olderThanMs: number): Promise<number> {
+    const [row] = await this.em.execute<{ count: number }[]>(
+      `select count(*)::int as count from jobs where credit_state = 'reserved' and created_at < now() - make_interval(secs => ?)`,
+      [olderThanMs / 1000],
+    );
+    return row?.count ?? 0;
   }
 
   /** Jobs created before `createdBefore` whose credits are still reserved or whose status is still open, oldest first. */
@@ -161,14 +179,17 @@ export class JobStore {
   }
 }
 
-/** The refund step shared by the workflow's compensation and settlement: locks the row, refunds a reservation once. */
-async function refundIn(em: EntityManager, userId: string, jobId: string): Promise<boolean> {
+/**
+ * The refund step shared by the workflow's compensation and settlement: locks the row, refunds a reservation
+ * once. Returns the credits this call gave back (0 when there was nothing left to refund).
+ */
+async function refundIn(em: EntityManager, userId: string, jobId: string): Promise<number> {
   const [job] = await em.execute<{ creditState: CreditState }[]>(
     `select credit_state as "creditState" from jobs where id = ? and user_id = ? for update`,
     [jobId, userId],
   );
-  if (job?.creditState !== 'reserved') return false;
+  if (job?.creditState !== 'reserved') return 0;
   const outcome = await new Ledger(em).refund(userId, jobId);
   await em.execute(`update jobs set credit_state = 'refunded', updated_at = now() where id = ?`, [jobId]);
-  return outcome.applied;
+  return outcome.applied ? outcome.amount : 0;
 }

@@ -1,8 +1,10 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { type NativeConnection, Worker } from '@temporalio/worker';
+import { Registry } from 'prom-client';
 import { createInferenceActivities } from '../activities/inference.activities.js';
 import { createSystemActivities } from '../activities/system.activities.js';
 import type { InferenceEngine } from '../inference/index.js';
+import { createInferenceMetrics, type InferenceMetrics } from '../integrations/metrics/inference-metrics.js';
 import type { ObjectStore } from '../integrations/object-store.js';
 
 export interface InferenceWorkerDeps {
@@ -14,17 +16,20 @@ export interface InferenceWorkerDeps {
   engine: InferenceEngine;
   objectStore: ObjectStore;
   orm: MikroORM;
+  /** Where inference metrics are counted; by default a registry nobody serves. */
+  metrics?: InferenceMetrics;
 }
 
 /** Inference activities only, on a GPU-tagged task queue; no workflows. */
 export function createInferenceWorker(deps: InferenceWorkerDeps): Promise<Worker> {
+  const metrics = deps.metrics ?? createInferenceMetrics(new Registry(), { models: () => deps.engine.describeModels(), concurrencyLimit: deps.concurrency });
   return Worker.create({
     connection: deps.connection,
     namespace: deps.namespace,
     taskQueue: deps.taskQueue,
     activities: {
       ...createSystemActivities({ workerRole: 'inference' }),
-      ...createInferenceActivities({ engine: deps.engine, objectStore: deps.objectStore, orm: deps.orm }),
+      ...createInferenceActivities({ engine: deps.engine, objectStore: deps.objectStore, orm: deps.orm, metrics }),
     },
     maxConcurrentActivityTaskExecutions: deps.concurrency,
   });

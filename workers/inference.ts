@@ -1,16 +1,25 @@
 // Inference worker main: `npx tsx workers/inference.ts`. SIGINT/SIGTERM drain in-flight tasks, then exit.
 import { NativeConnection } from '@temporalio/worker';
+import { collectDefaultMetrics, Registry } from 'prom-client';
 import { createOrm } from '../db/orm.js';
 import { inferenceProcessSchema, loadConfig } from '../domain/config/index.js';
 import { createInferenceEngine } from '../inference/index.js';
 import { createLogger } from '../integrations/logger.js';
+import { createInferenceMetrics } from '../integrations/metrics/inference-metrics.js';
+import { serveMetrics } from '../integrations/metrics/server.js';
+import { installWorkerRuntime } from '../integrations/metrics/worker-runtime.js';
 import { createObjectStore } from '../integrations/object-store.js';
 import { untilConnected } from '../integrations/temporal.js';
 import { createInferenceWorker } from './inference-worker.js';
 
 const config = loadConfig(inferenceProcessSchema);
 const logger = createLogger({ level: config.LOG_LEVEL, name: 'worker-inference' });
+installWorkerRuntime(config.METRICS_HOST, config.INFERENCE_TEMPORAL_METRICS_PORT);
 const engine = await createInferenceEngine(config, logger);
+const registry = new Registry();
+collectDefaultMetrics({ register: registry });
+const metrics = createInferenceMetrics(registry, { models: () => engine.describeModels(), concurrencyLimit: config.INFERENCE_CONCURRENCY });
+const metricsServer = await serveMetrics(registry, config.METRICS_HOST, config.INFERENCE_METRICS_PORT);
 const orm = await createOrm(config);
 const connection = await untilConnected('worker connection', () => NativeConnection.connect({ address: config.TEMPORAL_ADDRESS }), logger);
 try {
@@ -22,11 +31,13 @@ try {
     engine,
     objectStore: createObjectStore(config),
     orm,
+    metrics,
   });
   logger.info(
     {
       taskQueue: config.TEMPORAL_TASK_QUEUE_INFERENCE,
       concurrency: config.INFERENCE_CONCURRENCY,
+      metricsPort: metricsServer.port,
       // Upscalers, default upscaler, face detector and the non-commercial models (loaded or held back).
       ...engine.capabilities(),
       models: engine.describeModels(),
@@ -37,5 +48,5 @@ try {
   logger.info('inference worker stopped');
 } finally {
   await connection.close();
-  await Promise.allSettled([orm.close(), engine.close()]);
+  await Promise.allSettled([orm.close(), engine.close(), metricsServer.close()]);
 }

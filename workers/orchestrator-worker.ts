@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Client } from '@temporalio/client';
 import { type NativeConnection, Worker } from '@temporalio/worker';
+import { Registry } from 'prom-client';
 import { createBillingActivities, type BillingActivitiesDeps } from '../activities/billing.activities.js';
 import { createAccountDeletionActivities } from '../activities/account-deletion.activities.js';
 import { createJobActivities } from '../activities/job.activities.js';
@@ -10,6 +11,7 @@ import { createReconcileJobsActivities } from '../activities/reconcile-jobs.acti
 import { createRetentionActivities } from '../activities/retention.activities.js';
 import { createSystemActivities } from '../activities/system.activities.js';
 import type { Logger } from '../integrations/logger.js';
+import { createJobMetrics, type JobMetrics } from '../integrations/metrics/job-metrics.js';
 import type { ObjectStore } from '../integrations/object-store.js';
 import type { PushTransports } from '../integrations/push/message.js';
 
@@ -29,10 +31,13 @@ export interface OrchestratorWorkerDeps {
   objectStore?: ObjectStore;
   /** Push services for job outcomes; none (the default) means pushes are off. */
   push?: PushTransports;
+  /** Where job and money metrics are counted; by default a registry nobody serves (tests that don't look). */
+  metrics?: JobMetrics;
 }
 
 /** Workflows plus the CPU activities (database, ledger, S3 bookkeeping, store APIs). */
 export function createOrchestratorWorker(deps: OrchestratorWorkerDeps): Promise<Worker> {
+  const metrics = deps.metrics ?? createJobMetrics(new Registry());
   return Worker.create({
     connection: deps.connection,
     namespace: deps.namespace,
@@ -40,8 +45,8 @@ export function createOrchestratorWorker(deps: OrchestratorWorkerDeps): Promise<
     workflowsPath,
     activities: {
       ...createSystemActivities({ workerRole: 'orchestrator' }),
-      ...createJobActivities({ orm: deps.orm }),
-      ...createReconcileJobsActivities({ orm: deps.orm, temporal: deps.temporal, taskQueue: deps.taskQueue, logger: deps.logger }),
+      ...createJobActivities({ orm: deps.orm, metrics }),
+      ...createReconcileJobsActivities({ orm: deps.orm, temporal: deps.temporal, taskQueue: deps.taskQueue, logger: deps.logger, metrics }),
       ...(deps.billing ? createBillingActivities(deps.billing) : {}),
       ...createPushActivities({ orm: deps.orm, transports: deps.push ?? {}, logger: deps.logger }),
       ...(deps.objectStore ? lifecycleActivities({ ...deps, objectStore: deps.objectStore }) : {}),

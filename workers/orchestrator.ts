@@ -1,20 +1,34 @@
 // Orchestrator worker main: `npx tsx workers/orchestrator.ts`. SIGINT/SIGTERM drain in-flight tasks, then exit.
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import { JobStore } from '../db/job-store.js';
 import { createOrm } from '../db/orm.js';
 import { loadConfig, orchestratorProcessSchema } from '../domain/config/index.js';
 import { ensureRenewalSweepSchedule } from '../integrations/billing/renewal-schedule.js';
 import { createBillingService } from '../integrations/billing/wiring.js';
 import { createLogger } from '../integrations/logger.js';
 import { ensureJobReconcileSchedule } from '../integrations/job-reconcile-schedule.js';
+import { createJobMetrics } from '../integrations/metrics/job-metrics.js';
+import { serveMetrics } from '../integrations/metrics/server.js';
+import { installWorkerRuntime } from '../integrations/metrics/worker-runtime.js';
 import { createObjectStore } from '../integrations/object-store.js';
 import { createPushTransports } from '../integrations/push/transports.js';
 import { ensureRetentionSweepSchedule, installRetentionLifecycleRules } from '../integrations/retention-schedule.js';
+import { activityQueueStats } from '../integrations/task-queue-stats.js';
 import { connectToTemporal } from '../integrations/temporal.js';
 import { createOrchestratorWorker } from './orchestrator-worker.js';
 
 const config = loadConfig(orchestratorProcessSchema);
 const logger = createLogger({ level: config.LOG_LEVEL, name: 'worker-orchestrator' });
+installWorkerRuntime(config.METRICS_HOST, config.ORCHESTRATOR_TEMPORAL_METRICS_PORT);
 const orm = await createOrm(config);
 const { connection, client } = await connectToTemporal(config, logger);
+const registry = new Registry();
+collectDefaultMetrics({ register: registry });
+const metrics = createJobMetrics(registry, {
+  staleReservations: () => new JobStore(orm.em.fork()).countStaleReservations(config.JOB_LIFETIME),
+  taskQueues: () => Promise.all([config.TEMPORAL_TASK_QUEUE_INFERENCE, config.TEMPORAL_TASK_QUEUE_ORCHESTRATOR].map((queue) => activityQueueStats(client, queue))),
+});
+const metricsServer = await serveMetrics(registry, config.METRICS_HOST, config.ORCHESTRATOR_METRICS_PORT);
 const billingLogger = logger.child({ module: 'billing' });
 const billing = createBillingService(config, { orm, temporal: client, logger });
 const objectStore = createObjectStore(config);
@@ -64,6 +78,7 @@ try {
     orm,
     temporal: client,
     logger: logger.child({ module: 'reconciler' }),
+    metrics,
     objectStore,
     push,
     billing: {
@@ -75,7 +90,7 @@ try {
       logger: billingLogger,
     },
   });
-  logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE_ORCHESTRATOR }, 'orchestrator worker running');
+  logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE_ORCHESTRATOR, metricsPort: metricsServer.port }, 'orchestrator worker running');
   await worker.run();
   logger.info('orchestrator worker stopped');
 } finally {
@@ -83,4 +98,5 @@ try {
   await client.connection.close();
   await connection.close();
   await orm.close();
+  await metricsServer.close();
 }

@@ -30,7 +30,7 @@ export async function settleJobWorkflow(input: SettleJobInput): Promise<JobSettl
     { key: JobStatusKey, value: settlement.status },
     { key: CreditStateKey, value: settlement.creditState },
   ]);
-  const money = settlement.refunded ? 'credits refunded' : `credits already ${settlement.creditState}`;
+  const money = settlement.refunded > 0 ? `${settlement.refunded} credits refunded` : `credits already ${settlement.creditState}`;
   setCurrentDetails(`${input.reason}: job ${settlement.status}${settlement.finished ? ` (${input.outcome.code})` : ' already'}; ${money}.`);
   return settlement;
 }

@@ -12,6 +12,7 @@ import { JobFailure, jobStatuses, jobTypes, terminalJobStatuses } from '../../do
 import { describePeriod, isResultExpired } from '../../domain/lifecycle/retention.js';
 import type { TaskQueues } from '../../domain/task-queues.js';
 import type { JobChangeFeed } from '../../integrations/job-change-feed.js';
+import type { ApiMetrics } from '../../integrations/metrics/api-metrics.js';
 import type { ObjectStore } from '../../integrations/object-store.js';
 import { limitPerUser, type RateLimiters } from '../middleware/rate-limit.js';
 import { invalidRequest } from '../middleware/validate.js';
@@ -40,6 +41,7 @@ export interface JobRouteDeps {
   taskQueues: TaskQueues;
   rateLimiters: Pick<RateLimiters, 'jobSubmission'>;
   jobChanges: JobChangeFeed;
+  metrics: Pick<ApiMetrics, 'liveStreams'>;
 }
 
 const uploadRef = z.uuid().meta({ description: 'An `upload_id` from POST /uploads/presign.' });
@@ -247,9 +249,14 @@ export function jobRoutes(routes: ApiRoutes, deps: JobRouteDeps): void {
       const userId = ctx.state.user.id;
       const { id } = await findOwnJob(deps.orm.em, userId, ctx.state.input.params.id);
       const release = streams.acquire(userId);
+      deps.metrics.liveStreams.inc();
       const load = () => findOwnJob(deps.orm.em.fork(), userId, id);
       const isFinal = (job: JobRow) => terminalJobStatuses.includes(job.status);
-      streamEvents(ctx, jobEventStream(load, view, isFinal, () => deps.jobChanges.nextChange(id, EVENT_STREAM_QUIET_MS)), release);
+      const ended = () => {
+        release();
+        deps.metrics.liveStreams.dec();
+      };
+      streamEvents(ctx, jobEventStream(load, view, isFinal, () => deps.jobChanges.nextChange(id, EVENT_STREAM_QUIET_MS)), ended);
     },
   });
 }

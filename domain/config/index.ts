@@ -7,6 +7,7 @@ import { jobsEnvSchema, reconcilerEnvSchema } from './jobs.js';
 import { accountEnvSchema } from './account.js';
 import { pushEnvSchema } from './push.js';
 import { retentionEnvSchema, retentionSweepEnvSchema } from './retention.js';
+import { apiTelemetryEnvSchema, inferenceTelemetryEnvSchema, orchestratorTelemetryEnvSchema } from './telemetry.js';
 
 /**
  * The environment, declared once. Sections live in their own files; each process parses the sections it
@@ -21,14 +22,18 @@ export const apiProcessSchema = coreEnvSchema
   .extend(retentionEnvSchema.shape)
   // Read-only: /readyz reports which models in the workers' MODEL_DIR are placeholders; upscale jobs that name no
   // model record the default the workers run, so their price names it.
-  .extend(inferenceEnvSchema.pick({ MODEL_DIR: true, UPSCALE_DEFAULT_MODEL: true }).shape);
+  .extend(inferenceEnvSchema.pick({ MODEL_DIR: true, UPSCALE_DEFAULT_MODEL: true }).shape)
+  .extend(apiTelemetryEnvSchema.shape);
 export const orchestratorProcessSchema = coreEnvSchema
+  .extend(orchestratorTelemetryEnvSchema.shape)
+  // The stale-reservations gauge counts reservations older than a job may live.
+  .extend(jobsEnvSchema.pick({ JOB_LIFETIME: true }).shape)
   .extend(billingEnvSchema.shape)
   .extend(reconcilerEnvSchema.shape)
   .extend(retentionEnvSchema.shape)
   .extend(retentionSweepEnvSchema.shape)
   .extend(pushEnvSchema.shape);
-export const inferenceProcessSchema = coreEnvSchema.extend(inferenceEnvSchema.shape);
+export const inferenceProcessSchema = coreEnvSchema.extend(inferenceEnvSchema.shape).extend(inferenceTelemetryEnvSchema.shape);
 /** Everything, for tooling that documents or checks the whole environment. */
 export const envSchema = apiProcessSchema.extend(orchestratorProcessSchema.shape).extend(inferenceProcessSchema.shape);
 

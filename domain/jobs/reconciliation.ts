@@ -1,5 +1,5 @@
 import type { ProcessJobResult } from './contract.js';
-import { type CreditState, JobFailure, type JobStatus, type UnsuccessfulOutcome } from './vocabulary.js';
+import { type CreditState, JobFailure, type JobStatus, type JobType, type UnsuccessfulOutcome } from './vocabulary.js';
 
 /** What Temporal knows about the workflow with a job's id (its latest run). */
 export type JobWorkflowState =
@@ -9,7 +9,9 @@ export type JobWorkflowState =
 
 /** What settling a job changed, and where it stands afterwards. */
 export interface JobSettlement {
-  refunded: boolean;
+  jobType: JobType;
+  /** Credits this settlement gave back (0 when the reservation had already been charged or refunded). */
+  refunded: number;
   finished: boolean;
   status: JobStatus;
   creditState: CreditState;

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import pg from 'pg';
+import { Registry } from 'prom-client';
 import type { DestinationStream } from 'pino';
 import { createApp, type AppDeps } from '../../api/app.js';
 import { createRateLimiters } from '../../api/middleware/rate-limit.js';
@@ -10,6 +11,7 @@ import { apiProcessSchema, type ApiConfig } from '../../domain/config/index.js';
 import { createBillingService } from '../../integrations/billing/wiring.js';
 import { JobChangeFeed } from '../../integrations/job-change-feed.js';
 import { createLogger } from '../../integrations/logger.js';
+import { createApiMetrics } from '../../integrations/metrics/api-metrics.js';
 import { taskQueuesFrom, type TaskQueues } from '../../domain/task-queues.js';
 import { createObjectStore, type ObjectStore } from '../../integrations/object-store.js';
 import { connectTemporalClient } from '../../integrations/temporal.js';
@@ -36,6 +38,8 @@ export interface TestApi {
   deps: AppDeps;
   orm: MikroORM;
   objectStore: ObjectStore;
+  /** The app's metrics, as its metrics port would serve them. */
+  metricsRegistry: Registry;
   request(method: string, path: string, options?: RequestOptions): Promise<ApiResponse>;
   close(): Promise<void>;
 }
@@ -52,6 +56,7 @@ export async function startApi(
   const temporal = await connectTemporalClient(config);
   const logger = createLogger({ level: options.logDestination ? 'info' : config.LOG_LEVEL, name: 'api-test' }, options.logDestination);
   const jobChanges = await JobChangeFeed.start(config.DATABASE_URL, logger);
+  const metricsRegistry = new Registry();
   const deps: AppDeps = {
     config,
     logger,
@@ -69,6 +74,7 @@ export async function startApi(
     taskQueues: options.taskQueues ?? taskQueuesFrom(config),
     jobChanges,
     billing: createBillingService(config, { orm, temporal, logger }),
+    metrics: createApiMetrics(metricsRegistry),
   };
   const app = createApp(deps);
   const server = app.listen(0, '127.0.0.1');
@@ -78,6 +84,7 @@ export async function startApi(
   return {
     url,
     config,
+    metricsRegistry,
     deps,
     orm,
     objectStore,
