@@ -10,6 +10,8 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
+# npm ci and install scripts run on the Node that package.json's engines require (fetched if the machine's is older)
+PATH="$(bash scripts/install/node.sh):$PATH"
 export ONNXRUNTIME_NODE_INSTALL=skip
 STAMP=node_modules/.oneshot-lock-sha
 

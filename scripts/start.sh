@@ -6,6 +6,10 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
+# everything below (npm, tsc, eslint, vitest, tsx, the stack's node processes) runs on the Node that
+# package.json's engines require: the machine's when new enough, else a pinned one from the npm registry
+PATH="$(bash scripts/install/node.sh):$PATH"
+export PATH
 STACK=scripts/stack/stack.sh
 say() { printf '[start] %s\n' "$*"; }
 

@@ -5,8 +5,13 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
+# everything below (npm, tsc, eslint, vitest, tsx, the stack's node processes) runs on the Node that
+# package.json's engines require: the machine's when new enough, else a pinned one from the npm registry
+PATH="$(bash scripts/install/node.sh):$PATH"
+export PATH
 
 bash scripts/ensure-deps.sh
+echo "[test] node $(node --version)"
 echo "[test] type-check"
 npx tsc -p .
 echo "[test] lint"
