@@ -1,4 +1,5 @@
 import { RequestContext, type MikroORM } from '@mikro-orm/postgresql';
+import type { Tracer } from '@opentelemetry/api';
 import type { Client } from '@temporalio/client';
 import Koa from 'koa';
 import type { ApiConfig } from '../domain/config/index.js';
@@ -12,6 +13,7 @@ import { requireOpenAccount, requireUser } from './middleware/auth.js';
 import { jsonBody } from './middleware/body.js';
 import { errorHandler } from './middleware/error-handler.js';
 import { requestMetrics } from './middleware/metrics.js';
+import { traceRequests } from './middleware/tracing.js';
 import { limitPerUser, type RateLimiters } from './middleware/rate-limit.js';
 import { requestContext } from './middleware/request-context.js';
 import { corsFor, securityHeaders } from './middleware/security.js';
@@ -46,12 +48,15 @@ export interface AppDeps {
   billing: BillingService;
   /** Request and live-stream metrics, served on the metrics port (api/serve.ts). */
   metrics: ApiMetrics;
+  /** Present when tracing is on (OTEL_EXPORTER_OTLP_TRACES_ENDPOINT): each request gets a server span. */
+  tracer?: Tracer | undefined;
 }
 
 /** Builds the Koa app from its dependencies; does no I/O itself (server.ts wires and listens). */
 export function createApp(deps: AppDeps): Koa<AppState> {
   const app = new Koa<AppState>({ proxy: deps.config.TRUST_PROXY, maxIpsCount: 1 });
   // Request context wraps the error handler so the access log sees the final status of every response.
+  if (deps.tracer) app.use(traceRequests(deps.tracer));
   app.use(requestContext(deps.logger));
   app.use(requestMetrics(deps.metrics));
   app.use(errorHandler());

@@ -12,6 +12,7 @@ import { serveMetrics } from '../integrations/metrics/server.js';
 import { taskQueuesFrom } from '../domain/task-queues.js';
 import { createObjectStore } from '../integrations/object-store.js';
 import { connectTemporalClient, untilConnected } from '../integrations/temporal.js';
+import { startTracing } from '../integrations/tracing.js';
 import { createApp } from './app.js';
 import { createRateLimiters } from './middleware/rate-limit.js';
 import { readinessChecks } from './readiness.js';
@@ -30,7 +31,8 @@ function apiRegistry(): Registry {
 /** One API process: builds its dependencies, listens, and drains on SIGINT/SIGTERM. */
 export async function serveApi(config: ApiConfig, logger: Logger): Promise<void> {
   const orm = await createOrm(config);
-  const temporal = await untilConnected('client connection', () => connectTemporalClient(config), logger);
+  const tracing = startTracing('oneshot-api', { endpoint: config.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT });
+  const temporal = await untilConnected('client connection', () => connectTemporalClient(config, tracing), logger);
   const objectStore = createObjectStore(config);
   // A small pool of its own: rate-limit checks stay fast when the ORM's pool is busy.
   const rateLimitPool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 5 });
@@ -42,6 +44,7 @@ export async function serveApi(config: ApiConfig, logger: Logger): Promise<void>
   const app = createApp({
     config,
     metrics,
+    tracer: tracing?.tracer,
     logger,
     orm,
     objectStore,
@@ -71,7 +74,7 @@ export async function serveApi(config: ApiConfig, logger: Logger): Promise<void>
     server.close();
     server.closeIdleConnections();
     await once(server, 'close');
-    await Promise.allSettled([metricsServer?.close(), orm.close(), rateLimitPool.end(), temporal.connection.close(), jobChanges.close()]);
+    await Promise.allSettled([metricsServer?.close(), tracing?.shutdown(), orm.close(), rateLimitPool.end(), temporal.connection.close(), jobChanges.close()]);
     logger.info('api stopped');
   }
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void shutdown(signal));

@@ -1,6 +1,8 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import type { Logger } from './logger.js';
+import type { Tracing } from './tracing.js';
+import { tracedClientInterceptors } from './tracing-temporal.js';
 
 export interface TemporalConfig {
   TEMPORAL_ADDRESS: string;
@@ -8,9 +10,10 @@ export interface TemporalConfig {
 }
 
 /** One connection per process (never per request); close it on shutdown. */
-export async function connectTemporalClient(config: TemporalConfig): Promise<Client> {
+export async function connectTemporalClient(config: TemporalConfig, tracing?: Tracing): Promise<Client> {
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
-  return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const interceptors = tracedClientInterceptors(tracing);
+  return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, ...(interceptors ? { interceptors } : {}) });
 }
 
 const FIRST_RETRY_MS = 500;
@@ -34,8 +37,12 @@ export async function untilConnected<T>(what: string, connect: () => Promise<T>,
 }
 
 /** The worker's and the client's connections, each waiting for Temporal to answer. */
-export async function connectToTemporal(config: TemporalConfig, logger: Pick<Logger, 'warn' | 'info'>): Promise<{ connection: NativeConnection; client: Client }> {
+export async function connectToTemporal(
+  config: TemporalConfig,
+  logger: Pick<Logger, 'warn' | 'info'>,
+  tracing?: Tracing,
+): Promise<{ connection: NativeConnection; client: Client }> {
   const connection = await untilConnected('worker connection', () => NativeConnection.connect({ address: config.TEMPORAL_ADDRESS }), logger);
-  const client = await untilConnected('client connection', () => connectTemporalClient(config), logger);
+  const client = await untilConnected('client connection', () => connectTemporalClient(config, tracing), logger);
   return { connection, client };
 }

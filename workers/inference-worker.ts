@@ -1,6 +1,8 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { type NativeConnection, Worker } from '@temporalio/worker';
 import { Registry } from 'prom-client';
+import type { Tracing } from '../integrations/tracing.js';
+import { tracedWorkerOptions } from '../integrations/tracing-temporal.js';
 import { createInferenceActivities } from '../activities/inference.activities.js';
 import { createSystemActivities } from '../activities/system.activities.js';
 import type { InferenceEngine } from '../inference/index.js';
@@ -18,6 +20,8 @@ export interface InferenceWorkerDeps {
   orm: MikroORM;
   /** Where inference metrics are counted; by default a registry nobody serves. */
   metrics?: InferenceMetrics;
+  /** Activity spans, when tracing is on. */
+  tracing?: Tracing | undefined;
 }
 
 /** Inference activities only, on a GPU-tagged task queue; no workflows. */
@@ -27,6 +31,7 @@ export function createInferenceWorker(deps: InferenceWorkerDeps): Promise<Worker
     connection: deps.connection,
     namespace: deps.namespace,
     taskQueue: deps.taskQueue,
+    ...tracedWorkerOptions(deps.tracing),
     activities: {
       ...createSystemActivities({ workerRole: 'inference' }),
       ...createInferenceActivities({ engine: deps.engine, objectStore: deps.objectStore, orm: deps.orm, metrics }),

@@ -10,11 +10,13 @@ import { serveMetrics } from '../integrations/metrics/server.js';
 import { installWorkerRuntime } from '../integrations/metrics/worker-runtime.js';
 import { createObjectStore } from '../integrations/object-store.js';
 import { untilConnected } from '../integrations/temporal.js';
+import { startTracing } from '../integrations/tracing.js';
 import { createInferenceWorker } from './inference-worker.js';
 
 const config = loadConfig(inferenceProcessSchema);
 const logger = createLogger({ level: config.LOG_LEVEL, name: 'worker-inference' });
 installWorkerRuntime(config.METRICS_HOST, config.INFERENCE_TEMPORAL_METRICS_PORT);
+const tracing = startTracing('oneshot-inference', { endpoint: config.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT });
 const engine = await createInferenceEngine(config, logger);
 const registry = new Registry();
 collectDefaultMetrics({ register: registry });
@@ -32,6 +34,7 @@ try {
     objectStore: createObjectStore(config),
     orm,
     metrics,
+    tracing,
   });
   logger.info(
     {
@@ -48,5 +51,5 @@ try {
   logger.info('inference worker stopped');
 } finally {
   await connection.close();
-  await Promise.allSettled([orm.close(), engine.close(), metricsServer.close()]);
+  await Promise.allSettled([orm.close(), engine.close(), metricsServer.close(), tracing?.shutdown()]);
 }

@@ -3,6 +3,8 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Client } from '@temporalio/client';
 import { type NativeConnection, Worker } from '@temporalio/worker';
 import { Registry } from 'prom-client';
+import type { Tracing } from '../integrations/tracing.js';
+import { tracedWorkerOptions } from '../integrations/tracing-temporal.js';
 import { createBillingActivities, type BillingActivitiesDeps } from '../activities/billing.activities.js';
 import { createAccountDeletionActivities } from '../activities/account-deletion.activities.js';
 import { createJobActivities } from '../activities/job.activities.js';
@@ -33,6 +35,8 @@ export interface OrchestratorWorkerDeps {
   push?: PushTransports;
   /** Where job and money metrics are counted; by default a registry nobody serves (tests that don't look). */
   metrics?: JobMetrics;
+  /** Workflow and activity spans, when tracing is on. */
+  tracing?: Tracing | undefined;
 }
 
 /** Workflows plus the CPU activities (database, ledger, S3 bookkeeping, store APIs). */
@@ -43,6 +47,7 @@ export function createOrchestratorWorker(deps: OrchestratorWorkerDeps): Promise<
     namespace: deps.namespace,
     taskQueue: deps.taskQueue,
     workflowsPath,
+    ...tracedWorkerOptions(deps.tracing),
     activities: {
       ...createSystemActivities({ workerRole: 'orchestrator' }),
       ...createJobActivities({ orm: deps.orm, metrics }),

@@ -15,13 +15,15 @@ import { createPushTransports } from '../integrations/push/transports.js';
 import { ensureRetentionSweepSchedule, installRetentionLifecycleRules } from '../integrations/retention-schedule.js';
 import { activityQueueStats } from '../integrations/task-queue-stats.js';
 import { connectToTemporal } from '../integrations/temporal.js';
+import { startTracing } from '../integrations/tracing.js';
 import { createOrchestratorWorker } from './orchestrator-worker.js';
 
 const config = loadConfig(orchestratorProcessSchema);
 const logger = createLogger({ level: config.LOG_LEVEL, name: 'worker-orchestrator' });
 installWorkerRuntime(config.METRICS_HOST, config.ORCHESTRATOR_TEMPORAL_METRICS_PORT);
 const orm = await createOrm(config);
-const { connection, client } = await connectToTemporal(config, logger);
+const tracing = startTracing('oneshot-orchestrator', { endpoint: config.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT });
+const { connection, client } = await connectToTemporal(config, logger, tracing);
 const registry = new Registry();
 collectDefaultMetrics({ register: registry });
 const metrics = createJobMetrics(registry, {
@@ -79,6 +81,7 @@ try {
     temporal: client,
     logger: logger.child({ module: 'reconciler' }),
     metrics,
+    tracing,
     objectStore,
     push,
     billing: {
@@ -99,4 +102,5 @@ try {
   await connection.close();
   await orm.close();
   await metricsServer.close();
+  await tracing?.shutdown();
 }

@@ -8,7 +8,8 @@ import { Runtime } from '@temporalio/worker';
 export function installWorkerRuntime(host: string, port: number): void {
   Runtime.install({
     telemetryOptions: {
-      metrics: { prometheus: { bindAddress: `${host}:${port}`, countersTotalSuffix: true, useSecondsForDurations: true, unitSuffix: true } },
+      // The SDK's default names and units (latencies in milliseconds), which deploy/'s rules and dashboard use.
+      metrics: { prometheus: { bindAddress: `${host}:${port}` } },
     },
   });
 }

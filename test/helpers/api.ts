@@ -15,6 +15,7 @@ import { createApiMetrics } from '../../integrations/metrics/api-metrics.js';
 import { taskQueuesFrom, type TaskQueues } from '../../domain/task-queues.js';
 import { createObjectStore, type ObjectStore } from '../../integrations/object-store.js';
 import { connectTemporalClient } from '../../integrations/temporal.js';
+import type { Tracing } from '../../integrations/tracing.js';
 import { testConfig } from './env.js';
 
 export interface ApiResponse {
@@ -47,13 +48,13 @@ export interface TestApi {
 /** The real app on an ephemeral port, wired to the real PostgreSQL and S3 of the local stack. */
 export async function startApi(
   overrides: Record<string, string> = {},
-  options: { logDestination?: DestinationStream; objectStore?: ObjectStore; taskQueues?: TaskQueues } = {},
+  options: { logDestination?: DestinationStream; objectStore?: ObjectStore; taskQueues?: TaskQueues; tracing?: Tracing } = {},
 ): Promise<TestApi> {
   const config = testConfig(apiProcessSchema, { TRUST_PROXY: 'true', ...overrides });
   const orm = await createOrm(config);
   const pool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 5 });
   const objectStore = options.objectStore ?? createObjectStore(config);
-  const temporal = await connectTemporalClient(config);
+  const temporal = await connectTemporalClient(config, options.tracing);
   const logger = createLogger({ level: options.logDestination ? 'info' : config.LOG_LEVEL, name: 'api-test' }, options.logDestination);
   const jobChanges = await JobChangeFeed.start(config.DATABASE_URL, logger);
   const metricsRegistry = new Registry();
@@ -75,6 +76,7 @@ export async function startApi(
     jobChanges,
     billing: createBillingService(config, { orm, temporal, logger }),
     metrics: createApiMetrics(metricsRegistry),
+    tracer: options.tracing?.tracer,
   };
   const app = createApp(deps);
   const server = app.listen(0, '127.0.0.1');

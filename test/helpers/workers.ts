@@ -7,6 +7,8 @@ import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
 import { inferenceEnvSchema } from '../../domain/config/inference.js';
 import { createInferenceEngine, type InferenceEngine } from '../../inference/index.js';
 import { createLogger } from '../../integrations/logger.js';
+import type { JobMetrics } from '../../integrations/metrics/job-metrics.js';
+import type { Tracing } from '../../integrations/tracing.js';
 import type { ObjectStore } from '../../integrations/object-store.js';
 import type { PushTransports } from '../../integrations/push/message.js';
 import { ensureModels } from '../../scripts/models/fetch.js';
@@ -48,6 +50,9 @@ export async function startTestWorkers(deps: {
   objectStore: ObjectStore;
   engine?: InferenceEngine;
   push?: PushTransports;
+  /** Job and money metrics, for tests that read them. */
+  metrics?: JobMetrics;
+  tracing?: Tracing;
 }): Promise<TestWorkers> {
   quietRuntime();
   const suffix = randomUUID().slice(0, 8);
@@ -65,6 +70,8 @@ export async function startTestWorkers(deps: {
       logger,
       objectStore: deps.objectStore,
       ...(deps.push ? { push: deps.push } : {}),
+      ...(deps.metrics ? { metrics: deps.metrics } : {}),
+      tracing: deps.tracing,
     }),
   ];
   if (deps.engine) {
@@ -77,6 +84,7 @@ export async function startTestWorkers(deps: {
         engine: deps.engine,
         objectStore: deps.objectStore,
         orm: deps.orm,
+        tracing: deps.tracing,
       }),
     );
   }

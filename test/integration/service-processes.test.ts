@@ -143,7 +143,7 @@ describe('service processes', () => {
     expect(inference).toMatch(/oneshot_inference_input_megapixels_count\{job_type="upscale"\} 1/);
     expect(inference).toContain('oneshot_inference_active_jobs 0');
     // The Temporal SDK's own worker metrics, from its runtime's exporter.
-    expect(await scrape(ports.inferenceSdk)).toMatch(/temporal_activity_execution_latency_seconds_count\{[^}]*activity_type="runInference"/);
+    expect(await scrape(ports.inferenceSdk)).toMatch(/temporal_activity_execution_latency_count\{[^}]*activity_type="runInference"/);
 
     expect(await secondInference.stop('SIGTERM')).toBe(0);
     expect(await orchestrator.stop('SIGTERM')).toBe(0);
