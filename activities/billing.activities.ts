@@ -9,6 +9,8 @@ import type { RecheckTiming } from '../domain/billing/status.js';
 import { AppError, ErrorCode } from '../domain/errors.js';
 import type { BillingService } from '../integrations/billing/billing-service.js';
 import type { Logger } from '../integrations/logger.js';
+import { Registry } from 'prom-client';
+import { createBillingWorkMetrics, type BillingWorkMetrics } from '../integrations/metrics/billing-metrics.js';
 
 export interface BillingActivitiesDeps {
   orm: MikroORM;
@@ -18,6 +20,8 @@ export interface BillingActivitiesDeps {
   concurrency: number;
   ratePerSecond: number;
   logger: Logger;
+  /** Renewal re-checks counted by outcome; by default a registry nobody serves. */
+  metrics?: BillingWorkMetrics;
 }
 
 export interface RecheckPageInput {
@@ -42,6 +46,7 @@ export interface RecheckPageResult {
  * at a durable store acknowledgement.
  */
 export function createBillingActivities(deps: BillingActivitiesDeps) {
+  const metrics = deps.metrics ?? createBillingWorkMetrics(new Registry());
   return {
     /** Throws to be retried; a purchase Google no longer knows is a non-retryable PurchaseGone. */
     async acknowledgePurchase(input: AcknowledgementInput): Promise<void> {
@@ -69,12 +74,14 @@ export function createBillingActivities(deps: BillingActivitiesDeps) {
           await pace();
           try {
             const outcome = await deps.billing.recheck(subscription);
+            metrics.renewalChecked.inc({ outcome: outcome.renewed ? 'renewed' : 'unchanged' });
             result.checked++;
             if (outcome.renewed) result.renewed++;
             result.byStatus[outcome.status] = (result.byStatus[outcome.status] ?? 0) + 1;
           } catch (error) {
             // One subscription's failure never stops the sweep: it is retried after a back-off.
             result.failed++;
+            metrics.renewalFailures.inc();
             deps.logger.warn({ err: error, subscriptionId: subscription.id, store: subscription.store }, 'renewal check failed');
             await records.checked(subscription.id, new Date(Date.now() + deps.timing.RENEWAL_FAILURE_BACKOFF));
           }

@@ -7,6 +7,7 @@ import { ensureRenewalSweepSchedule } from '../integrations/billing/renewal-sche
 import { createBillingService } from '../integrations/billing/wiring.js';
 import { createLogger } from '../integrations/logger.js';
 import { ensureJobReconcileSchedule } from '../integrations/job-reconcile-schedule.js';
+import { createBillingWorkMetrics } from '../integrations/metrics/billing-metrics.js';
 import { createJobMetrics } from '../integrations/metrics/job-metrics.js';
 import { serveMetrics } from '../integrations/metrics/server.js';
 import { installWorkerRuntime } from '../integrations/metrics/worker-runtime.js';
@@ -29,6 +30,9 @@ collectDefaultMetrics({ register: registry });
 const metrics = createJobMetrics(registry, {
   staleReservations: () => new JobStore(orm.em.fork()).countStaleReservations(config.JOB_LIFETIME),
   taskQueues: () => Promise.all([config.TEMPORAL_TASK_QUEUE_INFERENCE, config.TEMPORAL_TASK_QUEUE_ORCHESTRATOR].map((queue) => activityQueueStats(client, queue))),
+});
+const billingMetrics = createBillingWorkMetrics(registry, {
+  pendingAcknowledgements: async () => (await client.workflow.count('WorkflowType = "acknowledgePurchaseWorkflow" AND ExecutionStatus = "Running"')).count,
 });
 const metricsServer = await serveMetrics(registry, config.METRICS_HOST, config.ORCHESTRATOR_METRICS_PORT);
 const billingLogger = logger.child({ module: 'billing' });
@@ -91,6 +95,7 @@ try {
       concurrency: config.RENEWAL_SWEEP_CONCURRENCY,
       ratePerSecond: config.RENEWAL_SWEEP_RATE_PER_SECOND,
       logger: billingLogger,
+      metrics: billingMetrics,
     },
   });
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE_ORCHESTRATOR, metricsPort: metricsServer.port }, 'orchestrator worker running');

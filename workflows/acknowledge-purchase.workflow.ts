@@ -19,7 +19,7 @@ export const ACKNOWLEDGEMENT_WINDOW_CLOSED = 'AcknowledgementWindowClosed';
  * Acknowledges (or consumes) a Google Play purchase whose acknowledgement failed during validation or a
  * notification: one activity retried with exponential backoff until Google accepts it or the window closes.
  * Operators see the state in the `StoreAckState` search attribute and the current details; a closed window
- * fails the run, logs an error and counts `store_acknowledgement_expired` for alerting.
+ * fails the run, logs an error and counts `oneshot_store_acknowledgements_expired_total` (on the Temporal SDK metrics port) for alerting.
  */
 export async function acknowledgePurchaseWorkflow(input: AcknowledgementInput): Promise<AcknowledgementOutcome> {
   const what = `Google ${input.kind} \`${input.productId}\`, order \`${input.transactionId}\`, user \`${input.userId}\``;
@@ -51,7 +51,7 @@ export async function acknowledgePurchaseWorkflow(input: AcknowledgementInput): 
     }
   }
   finish('expired', `Not acknowledged before ${input.deadline}: Google will refund ${what}.`);
-  metricMeter.createCounter('store_acknowledgement_expired', 'purchases', 'Google purchases whose acknowledgement window closed').add(1);
+  metricMeter.createCounter('oneshot_store_acknowledgements_expired_total', 'purchases', 'Google purchases whose acknowledgement window closed').add(1);
   log.error('store acknowledgement window closed; the purchase will be refunded', {
     transactionId: input.transactionId,
     userId: input.userId,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { countOutcome, type BillingRequestMetrics } from '../../integrations/metrics/billing-metrics.js';
 import { ErrorCode } from '../../domain/errors.js';
 import type { BillingService } from '../../integrations/billing/billing-service.js';
 import type { ApiRoutes } from '../routing.js';
@@ -6,6 +7,7 @@ import type { ApiRoutes } from '../routing.js';
 export interface BillingRouteDeps {
   /** Built once by the process main. */
   billing: BillingService;
+  metrics: { billing: BillingRequestMetrics };
 }
 
 const validateRequestSchema = z
@@ -67,12 +69,12 @@ export function billingRoutes(routes: ApiRoutes, deps: BillingRouteDeps): void {
     errors: receiptErrors,
     handler: async (ctx) => {
       const { platform, receipt_data, product_id, transaction_id } = ctx.state.input.body;
-      const result = await billing.validate(ctx.state.user.id, {
+      const result = await countOutcome(
+        deps.metrics.billing.validations,
         platform,
-        receiptData: receipt_data,
-        productId: product_id,
-        transactionId: transaction_id,
-      });
+        () => billing.validate(ctx.state.user.id, { platform, receiptData: receipt_data, productId: product_id, transactionId: transaction_id }),
+        (validated) => (validated.valid ? 'valid' : 'invalid'),
+      );
       ctx.body = {
         valid: result.valid,
         credits_added: result.creditsAdded,
@@ -92,7 +94,8 @@ export function billingRoutes(routes: ApiRoutes, deps: BillingRouteDeps): void {
     responses: { 200: { description: 'Accepted.', schema: notificationResponseSchema } },
     errors: { 422: [ErrorCode.RECEIPT_INVALID, ErrorCode.RECEIPT_WRONG_APP, ErrorCode.RECEIPT_WRONG_ENVIRONMENT], 503: receiptErrors[503] },
     handler: async (ctx) => {
-      ctx.body = { status: await billing.appleNotification(ctx.state.input.body.signedPayload) };
+      const { notifications } = deps.metrics.billing;
+      ctx.body = { status: await countOutcome(notifications, 'apple', () => billing.appleNotification(ctx.state.input.body.signedPayload), String) };
     },
   });
 
@@ -106,7 +109,9 @@ export function billingRoutes(routes: ApiRoutes, deps: BillingRouteDeps): void {
     responses: { 200: { description: 'Accepted.', schema: notificationResponseSchema } },
     errors: { 401: [ErrorCode.UNAUTHORIZED], 503: receiptErrors[503] },
     handler: async (ctx) => {
-      ctx.body = { status: await billing.googleNotification(ctx.get('authorization') || undefined, ctx.state.input.body) };
+      const { notifications } = deps.metrics.billing;
+      const receive = () => billing.googleNotification(ctx.get('authorization') || undefined, ctx.state.input.body);
+      ctx.body = { status: await countOutcome(notifications, 'google', receive, String) };
     },
   });
 }

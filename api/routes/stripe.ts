@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { countOutcome, type BillingRequestMetrics } from '../../integrations/metrics/billing-metrics.js';
 import { ErrorCode } from '../../domain/errors.js';
 import type { BillingService } from '../../integrations/billing/billing-service.js';
 import type { ApiRoutes } from '../routing.js';
@@ -21,7 +22,7 @@ const checkoutResponseSchema = z
   .meta({ id: 'CheckoutResponse' });
 
 /** Credit packs bought on the web through Stripe Checkout, and Stripe's webhook. */
-export function stripeRoutes(routes: ApiRoutes, deps: { billing: BillingService }): void {
+export function stripeRoutes(routes: ApiRoutes, deps: { billing: BillingService; metrics: { billing: BillingRequestMetrics } }): void {
   const tags = ['billing'];
 
   routes.authenticated({
@@ -56,7 +57,8 @@ export function stripeRoutes(routes: ApiRoutes, deps: { billing: BillingService 
     responses: { 200: { description: 'Accepted.', schema: webhookResponseSchema } },
     errors: { 400: [ErrorCode.WEBHOOK_SIGNATURE_INVALID], 503: [ErrorCode.STORE_NOT_CONFIGURED] },
     handler: async (ctx) => {
-      ctx.body = { status: await deps.billing.stripe().receive(ctx.request.rawBody, ctx.get('stripe-signature') || undefined) };
+      const receive = () => deps.billing.stripe().receive(ctx.request.rawBody, ctx.get('stripe-signature') || undefined);
+      ctx.body = { status: await countOutcome(deps.metrics.billing.notifications, 'stripe', receive, String) };
     },
   });
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { countOutcome, type BillingRequestMetrics } from '../../integrations/metrics/billing-metrics.js';
 import { ErrorCode } from '../../domain/errors.js';
 import type { BillingService } from '../../integrations/billing/billing-service.js';
 import type { ApiRoutes } from '../routing.js';
@@ -6,7 +7,7 @@ import type { ApiRoutes } from '../routing.js';
 export const webhookResponseSchema = z.object({ status: z.enum(['processed', 'duplicate', 'ignored']) }).meta({ id: 'WebhookResponse' });
 
 /** Superwall's subscription event webhooks (Svix). */
-export function superwallRoutes(routes: ApiRoutes, deps: { billing: BillingService }): void {
+export function superwallRoutes(routes: ApiRoutes, deps: { billing: BillingService; metrics: { billing: BillingRequestMetrics } }): void {
   routes.public({
     method: 'post',
     path: '/billing/superwall/webhooks',
@@ -21,13 +22,13 @@ export function superwallRoutes(routes: ApiRoutes, deps: { billing: BillingServi
     responses: { 200: { description: 'Accepted.', schema: webhookResponseSchema } },
     errors: { 400: [ErrorCode.WEBHOOK_SIGNATURE_INVALID], 503: [ErrorCode.STORE_NOT_CONFIGURED] },
     handler: async (ctx) => {
-      ctx.body = {
-        status: await deps.billing.superwall().receive(ctx.request.rawBody, {
+      const receive = () =>
+        deps.billing.superwall().receive(ctx.request.rawBody, {
           'svix-id': ctx.get('svix-id') || undefined,
           'svix-timestamp': ctx.get('svix-timestamp') || undefined,
           'svix-signature': ctx.get('svix-signature') || undefined,
-        }),
-      } satisfies z.infer<typeof webhookResponseSchema>;
+        });
+      ctx.body = { status: await countOutcome(deps.metrics.billing.notifications, 'superwall', receive, String) } satisfies z.infer<typeof webhookResponseSchema>;
     },
   });
 }

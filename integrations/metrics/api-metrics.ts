@@ -1,8 +1,10 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { createBillingRequestMetrics } from './billing-metrics.js';
 
-/** The API's own metrics: requests by route and status, latency, refusals, open live-progress streams. */
+/** The API's own metrics: requests by route and status, latency, refusals, open live-progress streams, billing calls. */
 export function createApiMetrics(registry: Registry) {
   return {
+    billing: createBillingRequestMetrics(registry),
     requests: new Counter({
       name: 'oneshot_http_requests_total',
       help: 'HTTP requests by route template, method and status.',

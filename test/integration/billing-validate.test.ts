@@ -30,6 +30,19 @@ describe('POST /billing/validate — App Store', () => {
     expect(await balance(user.id)).toBe(50);
   });
 
+  it('counts validations by store and outcome on the metrics endpoint', async () => {
+    const counted = async (outcome: string) =>
+      ((await billing.api.metricsRegistry.getSingleMetric('oneshot_billing_validations_total')?.get())?.values ?? []).find(
+        (value) => value.labels.store === 'ios' && value.labels.outcome === outcome,
+      )?.value ?? 0;
+    const [valid, forged] = [await counted('valid'), await counted('RECEIPT_INVALID')];
+    const user = await signUp();
+    const transaction = billing.stores.apple.buy('credits_10');
+    await validate(user.token, { platform: 'ios', receipt_data: billing.stores.apple.signTransaction(transaction), product_id: 'credits_10' });
+    await validate(user.token, { platform: 'ios', receipt_data: 'eyJhbGciOiJFUzI1NiJ9.e30.c2ln', product_id: 'credits_10' });
+    expect([await counted('valid'), await counted('RECEIPT_INVALID')]).toEqual([valid + 1, forged + 1]);
+  });
+
   it('activates a subscription from a StoreKit 2 transaction, with status from Get All Subscription Statuses', async () => {
     const user = await signUp();
     const expires = Date.now() + 30 * DAY;

@@ -11,15 +11,12 @@ import { parse } from 'yaml';
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const read = (file: string) => readFileSync(`${root}${file}`, 'utf8');
 
-// The names each process exports (integrations/metrics) and the Temporal SDK's worker metrics that deploy/ uses.
+// The names the processes really export: every 'oneshot_…' name the metrics modules define (plus the counter a
+// workflow adds through the SDK's meter), and the Temporal SDK's worker metrics that deploy/ uses.
+const definedByCode = [...readdirSync(`${root}integrations/metrics`).map((file) => `integrations/metrics/${file}`), 'workflows/acknowledge-purchase.workflow.ts']
+  .flatMap((file) => [...read(file).matchAll(/'(oneshot_[a-z_]+)'/g)].map(([, name]) => name!));
 const knownMetrics = new Set([
-  'oneshot_http_requests_total', 'oneshot_http_request_duration_seconds', 'oneshot_http_refusals_total', 'oneshot_live_streams',
-  'oneshot_jobs_admitted_total', 'oneshot_jobs_finished_total', 'oneshot_credits_total', 'oneshot_stale_reservations',
-  'oneshot_reconciler_settlements_total', 'oneshot_task_queue_pollers', 'oneshot_task_queue_backlog',
-  'oneshot_store_acknowledgements_pending', 'oneshot_store_acknowledgements_expired_total', 'oneshot_billing_validations_total',
-  'oneshot_billing_notifications_total', 'oneshot_renewal_sweep_checked_total', 'oneshot_renewal_sweep_failures_total',
-  'oneshot_inference_stage_seconds', 'oneshot_inference_input_megapixels', 'oneshot_inference_models_loaded',
-  'oneshot_inference_active_jobs', 'oneshot_inference_concurrency_limit',
+  ...definedByCode,
   'temporal_num_pollers', 'temporal_worker_task_slots_available', 'temporal_activity_schedule_to_start_latency',
   'temporal_activity_execution_latency', 'temporal_activity_execution_failed', 'temporal_workflow_task_execution_failed',
   'temporal_request_failure',
