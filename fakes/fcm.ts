@@ -1,10 +1,9 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import jwt from 'jsonwebtoken';
+import { grantServiceAccountToken } from './google-oauth.js';
 import { json, listen } from './http.js';
 
 const SCOPE = 'https://www.googleapis.com/auth/firebase.messaging';
-const TOKEN_AUDIENCE = 'https://oauth2.googleapis.com/token';
 
 export interface FcmDelivery {
   token: string;
@@ -77,21 +76,9 @@ export class FakeFcm {
   }
 
   private token(body: Buffer, response: ServerResponse): void {
-    const form = new URLSearchParams(body.toString());
-    try {
-      const claims = jwt.verify(form.get('assertion') ?? '', this.account.public_key, {
-        algorithms: ['RS256'],
-        audience: TOKEN_AUDIENCE,
-        issuer: this.account.client_email,
-      }) as { scope?: string };
-      if (!claims.scope?.split(' ').includes(SCOPE)) throw new Error('scope');
-    } catch {
-      return json(response, 400, { error: 'invalid_grant', error_description: 'Invalid JWT Signature.' });
-    }
-    const accessToken = `ya29.${randomBytes(24).toString('hex')}`;
-    this.accessTokens.add(accessToken);
-    json(response, 200, { access_token: accessToken, expires_in: 3599, token_type: 'Bearer' });
+    grantServiceAccountToken(body, response, { publicKey: this.account.public_key, clientEmail: this.account.client_email, scope: SCOPE }, this.accessTokens);
   }
+
 }
 
 function fcmError(code: number, status: string, errorCode?: string) {

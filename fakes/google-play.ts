@@ -2,6 +2,7 @@ import { generateKeyPairSync, randomBytes, randomUUID, webcrypto } from 'node:cr
 import * as x509 from '@peculiar/x509';
 import jwt from 'jsonwebtoken';
 import './apple-ca.js';
+import { grantServiceAccountToken } from './google-oauth.js';
 import { json, listen } from './http.js';
 
 export type SubscriptionState =
@@ -39,7 +40,6 @@ export interface FakeProductPurchase {
   obfuscatedExternalAccountId?: string;
 }
 
-const TOKEN_AUDIENCE = 'https://oauth2.googleapis.com/token';
 const SCOPE = 'https://www.googleapis.com/auth/androidpublisher';
 
 /**
@@ -175,22 +175,10 @@ export class FakeGooglePlay {
   }
 
   private token(body: Buffer, response: Parameters<Parameters<typeof listen>[0]>[2]): void {
-    const form = new URLSearchParams(body.toString());
-    try {
-      if (form.get('grant_type') !== 'urn:ietf:params:oauth:grant-type:jwt-bearer') throw new Error('unsupported grant');
-      const claims = jwt.verify(form.get('assertion') ?? '', this.serviceAccountPublicKey, {
-        algorithms: ['RS256'],
-        audience: TOKEN_AUDIENCE,
-        issuer: this.serviceAccount.client_email,
-      }) as { scope?: string };
-      if (!claims.scope?.split(' ').includes(SCOPE)) throw new Error('scope');
-    } catch {
-      return json(response, 400, { error: 'invalid_grant', error_description: 'Invalid JWT Signature.' });
-    }
-    const accessToken = `ya29.${randomBytes(24).toString('hex')}`;
-    this.accessTokens.add(accessToken);
-    json(response, 200, { access_token: accessToken, expires_in: 3599, token_type: 'Bearer' });
+    const account = { publicKey: this.serviceAccountPublicKey, clientEmail: this.serviceAccount.client_email, scope: SCOPE };
+    grantServiceAccountToken(body, response, account, this.accessTokens);
   }
+
 
   private subscription(response: Parameters<Parameters<typeof listen>[0]>[2], packageName: string, token: string, action?: string): void {
     const subscription = this.subscriptions.get(token);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { durationMs } from './duration.js';
+import { durationMs } from './env-values.js';
 
 /** Account deletion and push-device registration (API). */
 export const accountEnvSchema = z.object({

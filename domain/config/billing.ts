@@ -1,21 +1,9 @@
 import { z } from 'zod';
+import { csv, durationMs } from './env-values.js';
 import { productCatalogSchema } from '../billing/catalog.js';
-
-const csv = z
-  .string()
-  .transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean));
 
 /** PEM keys travel in one-line env values with literal `\n`; restore the line breaks. */
 const pem = z.string().min(1).transform((value) => value.replace(/\\n/g, '\n'));
-
-const durationMs = z
-  .string()
-  .regex(/^\d+(ms|s|m|h|d)$/, 'a duration like 90s, 15m, 1h or 1d')
-  .transform((value) => {
-    const [, amount, unit] = /^(\d+)(ms|s|m|h|d)$/.exec(value) ?? [];
-    const scale = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[unit as 'ms' | 's' | 'm' | 'h' | 'd'];
-    return Number(amount) * scale;
-  });
 
 /** A JSON object in one env value (`{}` when unset). */
 function json(name: string) {

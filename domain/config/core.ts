@@ -1,8 +1,5 @@
 import { z } from 'zod';
-
-const csv = z
-  .string()
-  .transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean));
+import { csv } from './env-values.js';
 
 const bool = z.enum(['true', 'false']).transform((value) => value === 'true');
 

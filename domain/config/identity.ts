@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { durationMs } from './duration.js';
+import { durationMs } from './env-values.js';
 
 const csv = z.string().transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean));
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { durationMs } from './duration.js';
+import { durationMs } from './env-values.js';
 
 /** Job submission limits, deadlines and result delivery (API). */
 export const jobsEnvSchema = z.object({

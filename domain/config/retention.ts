@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { durationMs } from './duration.js';
+import { durationMs } from './env-values.js';
 
 /** How long photos are kept (API and orchestrator: the API refuses expired results, the sweep deletes them). */
 export const retentionEnvSchema = z.object({

@@ -1,6 +1,7 @@
-import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
+import { ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
 import { RENEWAL_SWEEP_SCHEDULE_ID, RENEWAL_SWEEP_WORKFLOW_ID } from '../../domain/task-queues.js';
 import type { RenewalSweepInput } from '../../workflows/renewal-sweep.workflow.js';
+import { ensureSchedule } from '../schedules.js';
 
 export interface RenewalScheduleOptions {
   taskQueue: string;
@@ -14,7 +15,7 @@ export interface RenewalScheduleOptions {
  * Creates the Schedule that starts renewal sweeps, or brings an existing one up to date with the current
  * configuration (interval, task queue, page settings). Safe to call at every start of every worker.
  */
-export async function ensureRenewalSweepSchedule(client: Client, options: RenewalScheduleOptions): Promise<'created' | 'updated'> {
+export function ensureRenewalSweepSchedule(client: Client, options: RenewalScheduleOptions): Promise<'created' | 'updated'> {
   const scheduleId = options.scheduleId ?? RENEWAL_SWEEP_SCHEDULE_ID;
   const args: [RenewalSweepInput] = [{ pageSize: options.pageSize, pagesPerRun: options.pagesPerRun }];
   const schedule = {
@@ -29,12 +30,5 @@ export async function ensureRenewalSweepSchedule(client: Client, options: Renewa
     // A sweep still running when the next is due makes that one pointless: skip it.
     policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '5 minutes' },
   } satisfies Omit<ScheduleOptions, 'scheduleId'>;
-  try {
-    await client.schedule.create({ scheduleId, ...schedule });
-    return 'created';
-  } catch (error) {
-    if (!(error instanceof ScheduleAlreadyRunning)) throw error;
-  }
-  await client.schedule.getHandle(scheduleId).update((previous) => ({ ...previous, ...schedule }));
-  return 'updated';
+  return ensureSchedule(client, scheduleId, schedule);
 }

@@ -9,3 +9,8 @@ export const durationMs = z
     const scale = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[unit as 'ms' | 's' | 'm' | 'h' | 'd'];
     return Number(amount) * scale;
   });
+
+/** A comma-separated list in the environment; blanks dropped. */
+export const csv = z
+  .string()
+  .transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean));
