@@ -1,46 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import { CreateBucketCommand, DeleteBucketCommand, GetBucketLifecycleConfigurationCommand } from '@aws-sdk/client-s3';
-import type { MikroORM } from '@mikro-orm/postgresql';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createOrm } from '../../db/orm.js';
+import { describe, expect, it } from 'vitest';
 import { orchestratorProcessSchema } from '../../domain/config/index.js';
-import { createObjectStore, createS3Client, type ObjectStore } from '../../integrations/object-store.js';
+import { createObjectStore, createS3Client } from '../../integrations/object-store.js';
 import { installRetentionLifecycleRules } from '../../integrations/retention-schedule.js';
 import type { retentionSweepWorkflow } from '../../workflows/retention-sweep.workflow.js';
-import { startApi, type TestApi } from '../helpers/api.js';
 import { signUp } from '../helpers/client-flows.js';
-import { expectLedgerConsistent } from '../helpers/db.js';
 import { testConfig } from '../helpers/env.js';
 import { storedUpload } from '../helpers/uploads.js';
-import { startTestWorkers, type TestWorkers } from '../helpers/workers.js';
+import { useJobStack } from '../helpers/job-stack.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
-let api: TestApi;
-let workers: TestWorkers;
-let workersOrm: MikroORM;
-let objectStore: ObjectStore;
+const stack = useJobStack({ api: { UPLOAD_RETENTION: '1d', RESULT_RETENTION: '7d' } });
 
-beforeAll(async () => {
-  const config = testConfig(orchestratorProcessSchema);
-  workersOrm = await createOrm(config);
-  objectStore = createObjectStore(config);
-  workers = await startTestWorkers({ address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE, orm: workersOrm, objectStore });
-  api = await startApi({ UPLOAD_RETENTION: '1d', RESULT_RETENTION: '7d' }, { taskQueues: workers.taskQueues });
-});
-afterEach(async () => expectLedgerConsistent(api.orm.em.fork()));
-afterAll(async () => {
-  await api?.close();
-  await workers?.shutdown();
-  await workersOrm?.close();
-});
-
-const sql = <T extends object>(query: string, params: unknown[] = []) => api.orm.em.fork().execute<T[]>(query, params);
+const sql = <T extends object>(query: string, params: unknown[] = []) => stack.api.orm.em.fork().execute<T[]>(query, params);
 
 /** An upload created `ageMs` ago, with its object in S3. */
 async function agedUpload(userId: string, ageMs: number) {
-  const upload = await storedUpload(api.orm, objectStore, userId, Buffer.from('selfie'));
+  const upload = await storedUpload(stack.api.orm, stack.objectStore, userId, Buffer.from('selfie'));
   await sql(`update uploads set created_at = now() - ? * interval '1 millisecond' where id = ?`, [ageMs, upload.id]);
   return upload;
 }
@@ -50,7 +29,7 @@ async function job(userId: string, uploadId: string, endedMsAgo: number | 'runni
   const id = randomUUID();
   const resultKey = `results/${userId}/${id}`;
   const running = endedMsAgo === 'running';
-  if (!running) await objectStore.put(resultKey, Buffer.from('result'), 'image/png');
+  if (!running) await stack.objectStore.put(resultKey, Buffer.from('result'), 'image/png');
   await sql(
     `insert into jobs (id, user_id, job_type, status, input_upload_id, credits_cost, credit_state, result_key, created_at, completed_at)
      values (?, ?, 'upscale', ?, ?, 0, 'none', ?, now() - interval '30 days', ${running ? 'null' : `now() - ? * interval '1 millisecond'`})`,
@@ -59,11 +38,11 @@ async function job(userId: string, uploadId: string, endedMsAgo: number | 'runni
   return { id, resultKey };
 }
 
-const stored = async (key: string) => (await objectStore.head(key)) !== null;
+const stored = async (key: string) => (await stack.objectStore.head(key)) !== null;
 
 describe('retention', () => {
   it('the sweep deletes uploads a day after their last job and results a week after completion; expired results answer 410', async () => {
-    const user = await signUp(api);
+    const user = await signUp(stack.api);
     const unused = await agedUpload(user.id, 2 * DAY);
     const fresh = await agedUpload(user.id, HOUR);
     const usedRecently = await agedUpload(user.id, 10 * DAY);
@@ -73,9 +52,9 @@ describe('retention', () => {
     const inUse = await agedUpload(user.id, 10 * DAY);
     await job(user.id, inUse.id, 'running');
 
-    const totals = await workers.client.workflow.execute<typeof retentionSweepWorkflow>('retentionSweepWorkflow', {
+    const totals = await stack.workers.client.workflow.execute<typeof retentionSweepWorkflow>('retentionSweepWorkflow', {
       workflowId: `retention-test-${randomUUID()}`,
-      taskQueue: workers.taskQueues.orchestrator,
+      taskQueue: stack.workers.taskQueues.orchestrator,
       args: [{ uploadRetentionMs: DAY, resultRetentionMs: 7 * DAY, pageSize: 2, pagesPerRun: 1, deletionGraceMs: DAY }],
     });
     // Small pages and one page per run: the sweep continued as new until nothing was due.
@@ -91,22 +70,22 @@ describe('retention', () => {
     const purged = await sql<{ id: string }>(`select id from uploads where user_id = ? and purged_at is not null order by id`, [user.id]);
     expect(purged.map((row) => row.id)).toEqual([unused.id, usedLongAgo.id].sort());
 
-    const expired = await api.request('GET', `/jobs/${oldJob.id}`, { token: user.token });
+    const expired = await stack.api.request('GET', `/jobs/${oldJob.id}`, { token: user.token });
     expect(expired.status).toBe(410);
     expect(expired.body.error).toMatchObject({ code: 'RESULT_EXPIRED', details: { job_id: oldJob.id } });
-    const kept = await api.request('GET', `/jobs/${recentJob.id}`, { token: user.token });
+    const kept = await stack.api.request('GET', `/jobs/${recentJob.id}`, { token: user.token });
     expect(kept.status).toBe(200);
     expect(kept.body.result_url).toMatch(/^http/);
-    const listed = await api.request('GET', '/jobs', { token: user.token });
+    const listed = await stack.api.request('GET', '/jobs', { token: user.token });
     expect(listed.body.jobs.find((listedJob: { job_id: string }) => listedJob.job_id === oldJob.id).result_url).toBeNull();
   });
 
   it('answers 410 once the retention has passed, before any sweep ran', async () => {
-    const user = await signUp(api);
+    const user = await signUp(stack.api);
     const upload = await agedUpload(user.id, 9 * DAY);
     const old = await job(user.id, upload.id, 8 * DAY);
     expect(await stored(old.resultKey)).toBe(true);
-    expect((await api.request('GET', `/jobs/${old.id}`, { token: user.token })).status).toBe(410);
+    expect((await stack.api.request('GET', `/jobs/${old.id}`, { token: user.token })).status).toBe(410);
   });
 
   it('installs S3 lifecycle rules next to the bucket\'s own, in whole days (local radosgw)', async () => {

@@ -1,40 +1,17 @@
-import type { MikroORM } from '@mikro-orm/postgresql';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { createOneShotClient } from '../../../clients/typescript/src/index.js';
-import { createOrm } from '../../../db/orm.js';
-import { orchestratorProcessSchema } from '../../../domain/config/index.js';
-import type { InferenceEngine } from '../../../inference/index.js';
-import { createObjectStore } from '../../../integrations/object-store.js';
-import { startApi, uniqueEmail, uniqueIp, type TestApi } from '../../helpers/api.js';
+import { uniqueEmail, uniqueIp } from '../../helpers/api.js';
 import { postToS3 } from '../../helpers/client-flows.js';
 import { expectLedgerConsistent } from '../../helpers/db.js';
-import { testConfig } from '../../helpers/env.js';
 import { gradientPng } from '../../helpers/uploads.js';
-import { startTestWorkers, testInferenceEngine, type TestWorkers } from '../../helpers/workers.js';
+import { useJobStack } from '../../helpers/job-stack.js';
 
-let api: TestApi;
-let workers: TestWorkers;
-let engine: InferenceEngine;
-let workersOrm: MikroORM;
-
-beforeAll(async () => {
-  const config = testConfig(orchestratorProcessSchema);
-  workersOrm = await createOrm(config);
-  engine = await testInferenceEngine();
-  workers = await startTestWorkers({ address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE, orm: workersOrm, objectStore: createObjectStore(config), engine });
-  api = await startApi({}, { taskQueues: workers.taskQueues });
-});
-afterAll(async () => {
-  await api?.close();
-  await workers?.shutdown();
-  await engine?.close();
-  await workersOrm?.close();
-});
+const stack = useJobStack({ inference: true, api: {} });
 
 it('drives sign-up → presign → upload → job → result through the generated client against the real API', async () => {
   const session: { token?: string } = {};
   const client = createOneShotClient({
-    baseUrl: api.url,
+    baseUrl: stack.api.url,
     accessToken: () => session.token,
     // Each sign-up counts against the per-IP budget; the test API trusts X-Forwarded-For.
     fetch: (input: string | URL | Request, init?: RequestInit) => {
@@ -61,5 +38,5 @@ it('drives sign-up → presign → upload → job → result through the generat
   const result = await fetch(job.result_url!);
   expect(result.status).toBe(200);
   expect((await result.arrayBuffer()).byteLength).toBeGreaterThan(0);
-  await expectLedgerConsistent(api.orm.em.fork());
+  await expectLedgerConsistent(stack.api.orm.em.fork());
 });

@@ -75,7 +75,8 @@ describe('jobs over HTTP, through real Temporal, PostgreSQL and S3', () => {
     const input = await uploadImage(api, user.token, await gradientPng(48, 32));
     const accepted = await postJob(user.token, { job_type: 'upscale', input, parameters: { scale_factor: 4 } });
     expect(accepted.status).toBe(202);
-    expect(accepted.body).toMatchObject({ status: 'pending', credits_cost: 2, estimated_time: expect.any(Number) });
+    // The answer reports the row as it stands: a fast worker may already have picked the job up.
+    expect(accepted.body).toMatchObject({ status: expect.stringMatching(/^(pending|processing)$/), credits_cost: 2, estimated_time: expect.any(Number) });
     expect(accepted.headers.get('location')).toBe(`/jobs/${accepted.body.job_id}`);
 
     const job = await finished(user.token, accepted.body.job_id);
