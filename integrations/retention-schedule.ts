@@ -1,8 +1,8 @@
-import { ScheduleOverlapPolicy, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { lifecycleDays } from '../domain/lifecycle/retention.js';
 import type { RetentionSweepInput } from '../workflows/retention-sweep.workflow.js';
 import type { ObjectStore } from './object-store.js';
-import { ensureSchedule } from './schedules.js';
+import { ensurePeriodicWorkflow } from './schedules.js';
 
 /** The Temporal Schedule that starts retention sweeps, and the id of the sweep it starts. */
 export const RETENTION_SWEEP_SCHEDULE_ID = 'retention-sweep';
@@ -11,11 +11,12 @@ export const RETENTION_SWEEP_WORKFLOW_ID = 'retention-sweep';
 /** The Schedule that starts retention sweeps (operators: `temporal schedule trigger --schedule-id retention-sweep`). */
 export function ensureRetentionSweepSchedule(client: Client, options: { taskQueue: string; intervalMs: number; sweep: RetentionSweepInput }): Promise<'created' | 'updated'> {
   const args: [RetentionSweepInput] = [options.sweep];
-  return ensureSchedule(client, RETENTION_SWEEP_SCHEDULE_ID, {
-    spec: { intervals: [{ every: options.intervalMs }] },
-    action: { type: 'startWorkflow', workflowType: 'retentionSweepWorkflow', workflowId: RETENTION_SWEEP_WORKFLOW_ID, taskQueue: options.taskQueue, args },
-    // A sweep still running when the next is due covers that one's work: skip it.
-    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '5 minutes' },
+  return ensurePeriodicWorkflow(client, RETENTION_SWEEP_SCHEDULE_ID, {
+    intervalMs: options.intervalMs,
+    workflowType: 'retentionSweepWorkflow',
+    workflowId: RETENTION_SWEEP_WORKFLOW_ID,
+    taskQueue: options.taskQueue,
+    args,
   });
 }
 

@@ -1,7 +1,7 @@
-import { ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { RENEWAL_SWEEP_SCHEDULE_ID, RENEWAL_SWEEP_WORKFLOW_ID } from '../../domain/task-queues.js';
 import type { RenewalSweepInput } from '../../workflows/renewal-sweep.workflow.js';
-import { ensureSchedule } from '../schedules.js';
+import { ensurePeriodicWorkflow } from '../schedules.js';
 
 export interface RenewalScheduleOptions {
   taskQueue: string;
@@ -18,17 +18,11 @@ export interface RenewalScheduleOptions {
 export function ensureRenewalSweepSchedule(client: Client, options: RenewalScheduleOptions): Promise<'created' | 'updated'> {
   const scheduleId = options.scheduleId ?? RENEWAL_SWEEP_SCHEDULE_ID;
   const args: [RenewalSweepInput] = [{ pageSize: options.pageSize, pagesPerRun: options.pagesPerRun }];
-  const schedule = {
-    spec: { intervals: [{ every: options.intervalMs }] },
-    action: {
-      type: 'startWorkflow',
-      workflowType: 'renewalSweepWorkflow',
-      workflowId: scheduleId === RENEWAL_SWEEP_SCHEDULE_ID ? RENEWAL_SWEEP_WORKFLOW_ID : scheduleId,
-      taskQueue: options.taskQueue,
-      args,
-    },
-    // A sweep still running when the next is due makes that one pointless: skip it.
-    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '5 minutes' },
-  } satisfies Omit<ScheduleOptions, 'scheduleId'>;
-  return ensureSchedule(client, scheduleId, schedule);
+  return ensurePeriodicWorkflow(client, scheduleId, {
+    intervalMs: options.intervalMs,
+    workflowType: 'renewalSweepWorkflow',
+    workflowId: scheduleId === RENEWAL_SWEEP_SCHEDULE_ID ? RENEWAL_SWEEP_WORKFLOW_ID : scheduleId,
+    taskQueue: options.taskQueue,
+    args,
+  });
 }
