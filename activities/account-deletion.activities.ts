@@ -4,9 +4,10 @@ import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import { AccountErasure } from '../db/account-erasure.js';
 import { JobStore } from '../db/job-store.js';
 import { accountObjectPrefixes } from '../domain/lifecycle/account-deletion.js';
-import { CANCELED_OUTCOME, reconcileJob } from '../domain/jobs/reconciliation.js';
+import { reconcileJob } from '../domain/jobs/reconciliation.js';
 import { cancelJobWorkflow, jobWorkflowState, settleJobThroughWorkflow } from '../integrations/job-workflows.js';
 import type { ObjectStore } from '../integrations/object-store.js';
+import { FIXED_OUTCOMES } from '../domain/jobs/vocabulary.js';
 
 export interface AccountDeletionDeps {
   orm: MikroORM;
@@ -34,7 +35,7 @@ export function createAccountDeletionActivities(deps: AccountDeletionDeps) {
       let open = 0;
       let settled = 0;
       for (const job of jobs) {
-        const decision = reconcileJob(await jobWorkflowState(deps.temporal, job.id), CANCELED_OUTCOME);
+        const decision = reconcileJob(await jobWorkflowState(deps.temporal, job.id), FIXED_OUTCOMES.CANCELED);
         if (decision.action === 'complete') {
           await store.complete(job.id, decision.resultKey);
           settled++;

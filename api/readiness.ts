@@ -1,9 +1,9 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Client } from '@temporalio/client';
-import protos from '@temporalio/proto';
 import { readManifest } from '../inference/models/manifest.js';
 import type { Logger } from '../integrations/logger.js';
 import type { ObjectStore } from '../integrations/object-store.js';
+import { activityQueueStats } from '../integrations/task-queue-stats.js';
 
 /** A dependency the service needs to take traffic; `check` rejects when it is unreachable. */
 export interface ReadinessCheck {
@@ -95,17 +95,10 @@ export function readinessChecks(deps: ReadinessDeps): ReadinessCheck[] {
     {
       name: 'inference',
       check: async () => {
-        const [{ pollers }, manifest] = await Promise.all([
-          deps.temporal.workflowService.describeTaskQueue({
-            namespace: deps.temporal.options.namespace,
-            taskQueue: { name: deps.inferenceTaskQueue },
-            taskQueueType: protos.temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
-          }),
-          readManifest(deps.modelDir),
-        ]);
+        const [{ pollers }, manifest] = await Promise.all([activityQueueStats(deps.temporal, deps.inferenceTaskQueue), readManifest(deps.modelDir)]);
         return {
           task_queue: deps.inferenceTaskQueue,
-          workers: pollers?.length ?? 0,
+          workers: pollers,
           models: manifest.models.map((model) => model.name),
           placeholder_models: manifest.models.filter((model) => model.placeholder).map((model) => model.name),
         };

@@ -16,6 +16,7 @@ import { Ledger } from '../db/ledger.js';
 import { createOrm } from '../db/orm.js';
 import { Uploads } from '../db/uploads.js';
 import { loadConfig, orchestratorProcessSchema } from '../domain/config/index.js';
+import { DEFAULT_JOB_DEADLINES } from '../domain/jobs/contract.js';
 import { parseJobSpec } from '../domain/jobs/parameters.js';
 import { creditsCost, planJob } from '../domain/jobs/plan.js';
 import { startJobWorkflow } from '../integrations/job-workflows.js';
@@ -73,7 +74,7 @@ for (let index = 0; index < jobCount; index++) {
   jobIds.push(jobId);
   await startJobWorkflow(
     client,
-    { ...spec, jobId, userId, creditsCost: creditsCost(planJob(spec)), inputUploadId: uploadId, inputKey: key, inferenceTaskQueue: env.TEMPORAL_TASK_QUEUE_INFERENCE, deadlines: { queueSeconds: 600, lifetimeSeconds: 1800 } },
+    { ...spec, jobId, userId, creditsCost: creditsCost(planJob(spec)), inputUploadId: uploadId, inputKey: key, inferenceTaskQueue: env.TEMPORAL_TASK_QUEUE_INFERENCE, deadlines: DEFAULT_JOB_DEADLINES },
     env.TEMPORAL_TASK_QUEUE_ORCHESTRATOR,
   );
 }

@@ -16,8 +16,8 @@ import {
 import { TimeoutType } from '@temporalio/common';
 import type { InferenceActivities } from '../activities/inference.activities.js';
 import type { JobActivities } from '../activities/job.activities.js';
-import { type JobDeadlines, type ProcessJobInput, type ProcessJobResult, specOf } from '../domain/jobs/contract.js';
-import { JobFailure, resultKey, type UnsuccessfulOutcome } from '../domain/jobs/vocabulary.js';
+import { DEFAULT_JOB_DEADLINES, type ProcessJobInput, type ProcessJobResult, specOf } from '../domain/jobs/contract.js';
+import { FIXED_OUTCOMES, JobFailure, resultKey, type UnsuccessfulOutcome } from '../domain/jobs/vocabulary.js';
 import { CreditStateKey, JobStatusKey } from '../domain/search-attributes.js';
 import { BOOKKEEPING } from './activity-options.js';
 import { notifyJobOutcome } from './job-push.js';
@@ -50,8 +50,6 @@ const INFERENCE = {
     nonRetryableErrorTypes: Object.values(JobFailure),
   },
 } as const;
-/** For histories started before jobs carried deadlines. */
-const DEFAULT_DEADLINES: JobDeadlines = { queueSeconds: 600, lifetimeSeconds: 1800 };
 
 // Bookkeeping is a few short SQL statements on the orchestrator itself: local activities save the task-queue
 // round trips that would otherwise dominate a job's orchestration overhead.
@@ -129,7 +127,7 @@ export async function processJobWorkflow(input: ProcessJobInput): Promise<Proces
 
 /** The inference activity, bounded by the job's queue deadline and by what is left of its lifetime. */
 function inferenceWithinDeadlines(input: ProcessJobInput) {
-  const deadlines = input.deadlines ?? DEFAULT_DEADLINES;
+  const deadlines = input.deadlines ?? DEFAULT_JOB_DEADLINES;
   const elapsedMs = Date.now() - workflowInfo().startTime.getTime();
   const remainingMs = Math.max(1_000, deadlines.lifetimeSeconds * 1000 - elapsedMs);
   return proxyActivities<InferenceActivities>({
@@ -176,17 +174,14 @@ function failureCode(error: unknown): JobFailure {
   return JobFailure.INTERNAL;
 }
 
-const DEADLINE_MESSAGES: Partial<Record<JobFailure, string>> = {
-  [JobFailure.NO_CAPACITY]: 'No processing capacity was free in time; no credits were charged. Try again later.',
-  [JobFailure.DEADLINE_EXCEEDED]: 'Processing took longer than allowed; no credits were charged.',
-};
-
 /** A message safe to show the user: business failures explain themselves, infrastructure ones stay generic. */
 function failureMessage(error: unknown): string {
-  return businessFailure(error)?.message ?? DEADLINE_MESSAGES[failureCode(error)] ?? 'Processing failed after several attempts; no credits were charged.';
+  const code = failureCode(error);
+  const fixed = code === JobFailure.NO_CAPACITY || code === JobFailure.DEADLINE_EXCEEDED ? FIXED_OUTCOMES[code].message : undefined;
+  return businessFailure(error)?.message ?? fixed ?? 'Processing failed after several attempts; no credits were charged.';
 }
 
 function unsuccessfulOutcome(error: unknown): UnsuccessfulOutcome {
-  if (isCancellation(error)) return { status: 'canceled', code: JobFailure.CANCELED, message: 'The job was canceled.' };
+  if (isCancellation(error)) return FIXED_OUTCOMES.CANCELED;
   return { status: 'failed', code: failureCode(error), message: failureMessage(error) };
 }

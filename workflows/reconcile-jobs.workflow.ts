@@ -1,11 +1,6 @@
 import { continueAsNew, log, proxyActivities, setCurrentDetails, sleep, workflowInfo } from '@temporalio/workflow';
 import type { ReconcileJobsActivities, ReconcilePageResult } from '../activities/reconcile-jobs.activities.js';
-
-/** One page describes up to pageSize workflows and settles what stopped; retried with backoff if Temporal or the database is down. */
-const PAGE_ACTIVITY = {
-  startToCloseTimeout: '5 minutes',
-  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 10 },
-} as const;
+import { SWEEP_PAGE } from './activity-options.js';
 
 export interface ReconcileTotals {
   pages: number;
@@ -39,7 +34,7 @@ export interface ReconcileJobsInput {
  * repeated or overlapping pass changes nothing twice.
  */
 export async function reconcileJobsWorkflow(input: ReconcileJobsInput): Promise<ReconcileTotals> {
-  const { reconcileJobsPage } = proxyActivities<ReconcileJobsActivities>(PAGE_ACTIVITY);
+  const { reconcileJobsPage } = proxyActivities<ReconcileJobsActivities>(SWEEP_PAGE);
   const createdBefore = input.createdBefore ?? new Date(Date.now() - input.graceMs).toISOString();
   let after = input.after ?? null;
   let totals: ReconcileTotals = input.totals ?? { pages: 0, examined: 0, settled: 0, repaired: 0, running: 0, runs: 0 };

@@ -1,11 +1,6 @@
 import { continueAsNew, log, proxyActivities, setCurrentDetails, workflowInfo } from '@temporalio/workflow';
 import type { RetentionActivities } from '../activities/retention.activities.js';
-
-/** One page deletes up to pageSize uploads and results; retried with backoff if S3 or the database is down. */
-const PAGE_ACTIVITY = {
-  startToCloseTimeout: '5 minutes',
-  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 10 },
-} as const;
+import { SWEEP_PAGE } from './activity-options.js';
 
 export interface RetentionTotals {
   uploads: number;
@@ -25,7 +20,7 @@ export interface RetentionSweepInput {
   totals?: RetentionTotals;
 }
 
-const { purgeExpiredPage, resumeAccountDeletions } = proxyActivities<RetentionActivities>(PAGE_ACTIVITY);
+const { purgeExpiredPage, resumeAccountDeletions } = proxyActivities<RetentionActivities>(SWEEP_PAGE);
 
 /**
  * The retention guarantee (S3 lifecycle rules are only a second line): deletes uploads whose last job ended

@@ -131,7 +131,7 @@ export function jobRoutes(routes: ApiRoutes, deps: JobRouteDeps): void {
     deadlines: { queueSeconds: deps.config.JOB_QUEUE_TIMEOUT / 1000, lifetimeSeconds: deps.config.JOB_LIFETIME / 1000 },
     defaultUpscaler: deps.config.UPSCALE_DEFAULT_MODEL,
   };
-  const streams = new StreamSlots(deps.config.JOB_EVENT_STREAMS_PER_USER, deps.config.JOB_EVENT_STREAMS_TOTAL);
+  const streams = new StreamSlots(deps.config.JOB_EVENT_STREAMS_PER_USER, deps.config.JOB_EVENT_STREAMS_TOTAL, (open) => deps.metrics.liveStreams.set(open));
   const view = (job: JobRow) => jobView(job, deps.objectStore, deps.config.RESULT_URL_TTL_SECONDS, deps.config.RESULT_RETENTION);
 
   routes.authenticated({
@@ -249,14 +249,9 @@ export function jobRoutes(routes: ApiRoutes, deps: JobRouteDeps): void {
       const userId = ctx.state.user.id;
       const { id } = await findOwnJob(deps.orm.em, userId, ctx.state.input.params.id);
       const release = streams.acquire(userId);
-      deps.metrics.liveStreams.inc();
       const load = () => findOwnJob(deps.orm.em.fork(), userId, id);
       const isFinal = (job: JobRow) => terminalJobStatuses.includes(job.status);
-      const ended = () => {
-        release();
-        deps.metrics.liveStreams.dec();
-      };
-      streamEvents(ctx, jobEventStream(load, view, isFinal, () => deps.jobChanges.nextChange(id, EVENT_STREAM_QUIET_MS)), ended);
+      streamEvents(ctx, jobEventStream(load, view, isFinal, () => deps.jobChanges.nextChange(id, EVENT_STREAM_QUIET_MS)), release);
     },
   });
 }

@@ -7,8 +7,8 @@ import { AppError, ErrorCode } from '../../domain/errors.js';
 import type { JobDeadlines, ProcessJobInput } from '../../domain/jobs/contract.js';
 import type { JobSpec, UpscalerName } from '../../domain/jobs/parameters.js';
 import { creditsCost, estimatedSeconds, planJob } from '../../domain/jobs/plan.js';
-import { CANCELED_OUTCOME, reconcileJob } from '../../domain/jobs/reconciliation.js';
-import { terminalJobStatuses } from '../../domain/jobs/vocabulary.js';
+import { reconcileJob } from '../../domain/jobs/reconciliation.js';
+import { FIXED_OUTCOMES, terminalJobStatuses } from '../../domain/jobs/vocabulary.js';
 import type { TaskQueues } from '../../domain/task-queues.js';
 import { cancelJobWorkflow, jobWorkflowState, settleJobThroughWorkflow, startJobWorkflow } from '../../integrations/job-workflows.js';
 import type { ObjectStore } from '../../integrations/object-store.js';
@@ -128,7 +128,7 @@ export async function cancelJob(
   if (terminalJobStatuses.includes(job.status)) {
     throw new AppError(409, ErrorCode.JOB_NOT_CANCELABLE, `The job is already ${job.status}.`, { status: job.status });
   }
-  const decision = reconcileJob(await jobWorkflowState(deps.temporal, jobId), CANCELED_OUTCOME);
+  const decision = reconcileJob(await jobWorkflowState(deps.temporal, jobId), FIXED_OUTCOMES.CANCELED);
   if (decision.action === 'complete') {
     await new JobStore(em).complete(jobId, decision.resultKey);
   } else if (decision.action === 'settle') {

@@ -8,9 +8,11 @@ export class StreamSlots {
   private total = 0;
   private readonly perUser = new Map<string, number>();
 
+  /** `onChange` hears the number of open streams after every change (e.g. to publish it as a gauge). */
   constructor(
     private readonly maxPerUser: number,
     private readonly maxTotal: number,
+    private readonly onChange: (open: number) => void = () => undefined,
   ) {}
 
   /** Takes a slot or throws 429 TOO_MANY_STREAMS; the returned function gives it back (once). */
@@ -24,11 +26,13 @@ export class StreamSlots {
     }
     this.perUser.set(userId, mine + 1);
     this.total++;
+    this.onChange(this.total);
     let released = false;
     return () => {
       if (released) return;
       released = true;
       this.total--;
+      this.onChange(this.total);
       const left = (this.perUser.get(userId) ?? 1) - 1;
       if (left > 0) this.perUser.set(userId, left);
       else this.perUser.delete(userId);

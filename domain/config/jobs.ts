@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_JOB_DEADLINES } from '../jobs/contract.js';
 import { durationMs } from './env-values.js';
 
 /** Job submission limits, deadlines and result delivery (API). */
@@ -10,9 +11,9 @@ export const jobsEnvSchema = z.object({
   /** How long POST /jobs/:id/cancel waits for the workflow to settle before answering with the current state. */
   CANCEL_WAIT_SECONDS: z.coerce.number().min(0).max(60).default(10),
   /** How long a job may wait for an inference worker to start it; then it fails NO_CAPACITY and is refunded. */
-  JOB_QUEUE_TIMEOUT: durationMs.default(600_000),
+  JOB_QUEUE_TIMEOUT: durationMs.default(DEFAULT_JOB_DEADLINES.queueSeconds * 1000),
   /** How long a job may live in all; then it fails DEADLINE_EXCEEDED and is refunded. */
-  JOB_LIFETIME: durationMs.default(1_800_000),
+  JOB_LIFETIME: durationMs.default(DEFAULT_JOB_DEADLINES.lifetimeSeconds * 1000),
   /** Concurrent live-progress streams (GET /jobs/:id/events) per user and per API process; more is 429. */
   JOB_EVENT_STREAMS_PER_USER: z.coerce.number().int().min(1).default(5),
   JOB_EVENT_STREAMS_TOTAL: z.coerce.number().int().min(1).default(1_000),

@@ -7,6 +7,9 @@ export interface JobDeadlines {
   lifetimeSeconds: number;
 }
 
+/** The deadlines when none are configured (JOB_QUEUE_TIMEOUT, JOB_LIFETIME), and for histories that predate them. */
+export const DEFAULT_JOB_DEADLINES: JobDeadlines = { queueSeconds: 600, lifetimeSeconds: 1800 };
+
 /** What the API hands the job workflow. Keys, never image bytes: payloads stay small. */
 export type ProcessJobInput = JobSpec & {
   jobId: string;

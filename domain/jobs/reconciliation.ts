@@ -1,5 +1,5 @@
 import type { ProcessJobResult } from './contract.js';
-import { type CreditState, JobFailure, type JobStatus, type JobType, type UnsuccessfulOutcome } from './vocabulary.js';
+import { type CreditState, FIXED_OUTCOMES, JobFailure, type JobStatus, type JobType, type UnsuccessfulOutcome } from './vocabulary.js';
 
 /** What Temporal knows about the workflow with a job's id (its latest run). */
 export type JobWorkflowState =
@@ -23,24 +23,12 @@ export type Reconciliation =
   | { action: 'complete'; resultKey: string }
   | { action: 'settle'; outcome: UnsuccessfulOutcome };
 
-export const ABANDONED_OUTCOME: UnsuccessfulOutcome = {
-  status: 'failed',
-  code: JobFailure.ABANDONED,
-  message: 'Processing stopped before the job could finish; no credits were charged.',
-};
-export const CANCELED_OUTCOME: UnsuccessfulOutcome = { status: 'canceled', code: JobFailure.CANCELED, message: 'The job was canceled.' };
-const TIMED_OUT_OUTCOME: UnsuccessfulOutcome = {
-  status: 'failed',
-  code: JobFailure.DEADLINE_EXCEEDED,
-  message: 'Processing took longer than allowed; no credits were charged.',
-};
-
 /**
  * Decides how to settle an open job from its workflow's state. A running workflow settles its own job; a job
  * workflow that completed is believed (its result is the truth the row missed); anything else stopped without
  * settling, and `stopped` says what to record then (ABANDONED for the reconciler, CANCELED for a user's cancel).
  */
-export function reconcileJob(state: JobWorkflowState, stopped: UnsuccessfulOutcome = ABANDONED_OUTCOME): Reconciliation {
+export function reconcileJob(state: JobWorkflowState, stopped: UnsuccessfulOutcome = FIXED_OUTCOMES.ABANDONED): Reconciliation {
   if (state.kind === 'running') return { action: 'leave' };
   if (state.kind === 'missing') return { action: 'settle', outcome: stopped };
   const result = state.workflowType === 'processJobWorkflow' && state.status === 'COMPLETED' ? state.result : undefined;
@@ -48,7 +36,7 @@ export function reconcileJob(state: JobWorkflowState, stopped: UnsuccessfulOutco
   if (result && result.status !== 'completed') {
     return { action: 'settle', outcome: { ...stopped, status: result.status, code: result.errorCode ?? JobFailure.INTERNAL } };
   }
-  if (state.status === 'TIMED_OUT') return { action: 'settle', outcome: TIMED_OUT_OUTCOME };
-  if (state.status === 'CANCELLED') return { action: 'settle', outcome: CANCELED_OUTCOME };
+  if (state.status === 'TIMED_OUT') return { action: 'settle', outcome: FIXED_OUTCOMES.DEADLINE_EXCEEDED };
+  if (state.status === 'CANCELLED') return { action: 'settle', outcome: FIXED_OUTCOMES.CANCELED };
   return { action: 'settle', outcome: stopped };
 }

@@ -45,6 +45,14 @@ export interface UnsuccessfulOutcome {
   message: string;
 }
 
+/** The outcomes whose message says all there is to say: the same words whoever records them. */
+export const FIXED_OUTCOMES = {
+  CANCELED: { status: 'canceled', code: JobFailure.CANCELED, message: 'The job was canceled.' },
+  NO_CAPACITY: { status: 'failed', code: JobFailure.NO_CAPACITY, message: 'No processing capacity was free in time; no credits were charged. Try again later.' },
+  DEADLINE_EXCEEDED: { status: 'failed', code: JobFailure.DEADLINE_EXCEEDED, message: 'Processing took longer than allowed; no credits were charged.' },
+  ABANDONED: { status: 'failed', code: JobFailure.ABANDONED, message: 'Processing stopped before the job could finish; no credits were charged.' },
+} as const satisfies Record<string, UnsuccessfulOutcome>;
+
 /** Results live beside nothing else: one object per job, owner-scoped like uploads. */
 export function resultKey(userId: string, jobId: string): string {
   return `results/${userId}/${jobId}`;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import type { JobDeadlines, ProcessJobInput } from '../../domain/jobs/contract.js';
+import { DEFAULT_JOB_DEADLINES, type JobDeadlines, type ProcessJobInput } from '../../domain/jobs/contract.js';
 import { parseJobSpec, type JobSpecInput } from '../../domain/jobs/parameters.js';
 import { creditsCost, planJob } from '../../domain/jobs/plan.js';
 import type { ObjectStore } from '../../integrations/object-store.js';
@@ -12,7 +12,7 @@ export async function jobInput(
   userId: string,
   requested: JobSpecInput,
   image: Buffer,
-  deadlines: JobDeadlines = { queueSeconds: 600, lifetimeSeconds: 1800 },
+  deadlines: JobDeadlines = DEFAULT_JOB_DEADLINES,
 ): Promise<ProcessJobInput> {
   const upload = await storedUpload(deps.orm, deps.objectStore, userId, image);
   const spec = parseJobSpec(requested.jobType, requested.params);

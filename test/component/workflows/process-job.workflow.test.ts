@@ -10,7 +10,7 @@ import type { InferenceActivities } from '../../../activities/inference.activiti
 import type { JobActivities } from '../../../activities/job.activities.js';
 import type { PushActivities } from '../../../activities/push.activities.js';
 import { InsufficientCreditsError } from '../../../domain/errors.js';
-import type { JobDeadlines, ProcessJobInput } from '../../../domain/jobs/contract.js';
+import { DEFAULT_JOB_DEADLINES, type JobDeadlines, type ProcessJobInput } from '../../../domain/jobs/contract.js';
 import { JobFailure } from '../../../domain/jobs/vocabulary.js';
 import { CreditStateKey, JobStatusKey, JobTypeKey, UserIdKey } from '../../../domain/search-attributes.js';
 import { startJobWorkflow } from '../../../integrations/job-workflows.js';
@@ -82,7 +82,7 @@ interface RunOptions {
 }
 
 async function runJob(activities: ReturnType<typeof mockActivities>, options: RunOptions = {}) {
-  const { act, deadlines = { queueSeconds: 600, lifetimeSeconds: 1800 } } = options;
+  const { act, deadlines = DEFAULT_JOB_DEADLINES } = options;
   const taskQueue = `unit-${randomUUID()}`;
   const inferenceTaskQueue = `${taskQueue}-gpu`;
   // Pushes are off here: the job's outcome push is a no-op local activity after the money is settled.

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ABANDONED_OUTCOME, CANCELED_OUTCOME, reconcileJob } from '../../../domain/jobs/reconciliation.js';
+import { reconcileJob } from '../../../domain/jobs/reconciliation.js';
+import { FIXED_OUTCOMES } from '../../../domain/jobs/vocabulary.js';
 
 const closed = (status: string, workflowType = 'processJobWorkflow', result?: object) => ({ kind: 'closed' as const, status, workflowType, result: result as never });
 
@@ -9,12 +10,12 @@ describe('reconcileJob', () => {
   });
 
   it('settles jobs whose workflow stopped without settling them', () => {
-    expect(reconcileJob({ kind: 'missing' })).toEqual({ action: 'settle', outcome: ABANDONED_OUTCOME });
-    expect(reconcileJob(closed('TERMINATED'))).toEqual({ action: 'settle', outcome: ABANDONED_OUTCOME });
-    expect(reconcileJob(closed('FAILED'))).toEqual({ action: 'settle', outcome: ABANDONED_OUTCOME });
+    expect(reconcileJob({ kind: 'missing' })).toEqual({ action: 'settle', outcome: FIXED_OUTCOMES.ABANDONED });
+    expect(reconcileJob(closed('TERMINATED'))).toEqual({ action: 'settle', outcome: FIXED_OUTCOMES.ABANDONED });
+    expect(reconcileJob(closed('FAILED'))).toEqual({ action: 'settle', outcome: FIXED_OUTCOMES.ABANDONED });
     expect(reconcileJob(closed('TIMED_OUT'))).toMatchObject({ action: 'settle', outcome: { status: 'failed', code: 'DEADLINE_EXCEEDED' } });
-    expect(reconcileJob(closed('CANCELLED'))).toEqual({ action: 'settle', outcome: CANCELED_OUTCOME });
-    expect(reconcileJob(closed('COMPLETED', 'settleJobWorkflow'))).toEqual({ action: 'settle', outcome: ABANDONED_OUTCOME });
+    expect(reconcileJob(closed('CANCELLED'))).toEqual({ action: 'settle', outcome: FIXED_OUTCOMES.CANCELED });
+    expect(reconcileJob(closed('COMPLETED', 'settleJobWorkflow'))).toEqual({ action: 'settle', outcome: FIXED_OUTCOMES.ABANDONED });
   });
 
   it('believes a job workflow that completed: its result is what the row missed', () => {
@@ -26,6 +27,6 @@ describe('reconcileJob', () => {
   });
 
   it('records what the caller asks for when the workflow was simply stopped (a user cancel)', () => {
-    expect(reconcileJob(closed('TERMINATED'), CANCELED_OUTCOME)).toEqual({ action: 'settle', outcome: CANCELED_OUTCOME });
+    expect(reconcileJob(closed('TERMINATED'), FIXED_OUTCOMES.CANCELED)).toEqual({ action: 'settle', outcome: FIXED_OUTCOMES.CANCELED });
   });
 });
