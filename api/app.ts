@@ -5,7 +5,7 @@ import Koa from 'koa';
 import type { ApiConfig } from '../domain/config/index.js';
 import type { BillingService } from '../integrations/billing/billing-service.js';
 import type { TaskQueues } from '../domain/task-queues.js';
-import type { JobChangeFeed } from '../integrations/job-change-feed.js';
+import type { ChangeFeed } from '../integrations/change-feed.js';
 import type { Logger } from '../integrations/logger.js';
 import type { ApiMetrics } from '../integrations/metrics/api-metrics.js';
 import type { ObjectStore } from '../integrations/object-store.js';
@@ -17,6 +17,7 @@ import { traceRequests } from './middleware/tracing.js';
 import { limitPerUser, type RateLimiters } from './middleware/rate-limit.js';
 import { requestContext } from './middleware/request-context.js';
 import { corsFor, securityHeaders } from './middleware/security.js';
+import { createReadCaches } from './read-caches.js';
 import { ApiRoutes } from './routing.js';
 import { accountRoutes } from './routes/account.js';
 import { authRoutes } from './routes/auth.js';
@@ -42,8 +43,8 @@ export interface AppDeps {
   /** Starts and cancels job workflows (one connection per process). */
   temporal: Client;
   taskQueues: TaskQueues;
-  /** Wakes live job streams when a job row changes. */
-  jobChanges: JobChangeFeed;
+  /** Wakes live job streams and empties the read caches when rows change. */
+  changes: ChangeFeed;
   /** Store purchases and notifications (one per process). */
   billing: BillingService;
   /** Request and live-stream metrics, served on the metrics port (api/serve.ts). */
@@ -73,15 +74,16 @@ export function createApp(deps: AppDeps): Koa<AppState> {
 
 /** Every route module, registered once; a new module is one line here. */
 export function apiRoutes(deps: AppDeps): ApiRoutes {
+  const caches = createReadCaches(deps.changes, deps.config.API_READ_CACHE_ENTRIES);
   // Authenticated routes verify the bearer token, refuse closed accounts, then charge the caller's general API budget.
-  const routes = new ApiRoutes([requireUser(deps.config), requireOpenAccount(deps.orm), limitPerUser(deps.rateLimiters.api)]);
+  const routes = new ApiRoutes([requireUser(deps.config), requireOpenAccount(deps.orm, caches.openAccounts), limitPerUser(deps.rateLimiters.api)]);
   healthRoutes(routes, deps);
   authRoutes(routes, deps);
   identityRoutes(routes, deps);
   accountRoutes(routes, deps);
   deviceRoutes(routes, deps);
   uploadRoutes(routes, deps);
-  jobRoutes(routes, deps);
+  jobRoutes(routes, { ...deps, jobCache: caches.jobs });
   billingRoutes(routes, deps);
   superwallRoutes(routes, deps);
   stripeRoutes(routes, deps);

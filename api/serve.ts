@@ -5,7 +5,7 @@ import pg from 'pg';
 import { createOrm } from '../db/orm.js';
 import type { ApiConfig } from '../domain/config/index.js';
 import { createBillingService } from '../integrations/billing/wiring.js';
-import { JobChangeFeed } from '../integrations/job-change-feed.js';
+import { ChangeFeed } from '../integrations/change-feed.js';
 import type { Logger } from '../integrations/logger.js';
 import { createApiMetrics } from '../integrations/metrics/api-metrics.js';
 import { serveMetrics } from '../integrations/metrics/server.js';
@@ -37,7 +37,7 @@ export async function serveApi(config: ApiConfig, logger: Logger): Promise<void>
   // A small pool of its own: rate-limit checks stay fast when the ORM's pool is busy.
   const rateLimitPool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 5 });
   const rateLimiters = createRateLimiters(rateLimitPool, config);
-  const jobChanges = await JobChangeFeed.start(config.DATABASE_URL, logger);
+  const changes = await ChangeFeed.start(config.DATABASE_URL, logger);
 
   const registry = apiRegistry();
   const metrics = createApiMetrics(registry);
@@ -58,7 +58,7 @@ export async function serveApi(config: ApiConfig, logger: Logger): Promise<void>
     }),
     temporal,
     taskQueues: taskQueuesFrom(config),
-    jobChanges,
+    changes,
     billing: createBillingService(config, { orm, temporal, logger }),
   });
   const server = app.listen(config.API_PORT, config.API_HOST);
@@ -74,7 +74,7 @@ export async function serveApi(config: ApiConfig, logger: Logger): Promise<void>
     server.close();
     server.closeIdleConnections();
     await once(server, 'close');
-    await Promise.allSettled([metricsServer?.close(), tracing?.shutdown(), orm.close(), rateLimitPool.end(), temporal.connection.close(), jobChanges.close()]);
+    await Promise.allSettled([metricsServer?.close(), tracing?.shutdown(), orm.close(), rateLimitPool.end(), temporal.connection.close(), changes.close()]);
     logger.info('api stopped');
   }
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void shutdown(signal));

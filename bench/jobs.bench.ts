@@ -2,6 +2,7 @@
  * Jobs benchmark (prints figures; not a test). Usage:
  *   npx tsx bench/jobs.bench.ts [--sequential 30] [--burst 60] [--seconds 5] [--connections 10]
  *                               [--inference-workers 1] [--orchestrator-workers 1] [--api-processes 1] [--poll-ms 200]
+ *                               [--read-cache-entries 10000] (0: every read goes to PostgreSQL)
  * Needs the local stack (scripts/stack/stack.sh up). First runs the baseline: a no-op workflow of the job saga's
  * shape on the same Temporal server (bench/lib/saga-baseline.ts). Then runs the real API and the workers as child
  * processes on a fresh `oneshot_bench_jobs` database and their own task queues, with a trivial model (esrgan-slim
@@ -39,6 +40,7 @@ const { values } = parseArgs({
     'orchestrator-workers': { type: 'string', default: '1' },
     'api-processes': { type: 'string', default: '1' },
     'poll-ms': { type: 'string', default: '200' },
+    'read-cache-entries': { type: 'string', default: '10000' },
   },
 });
 const PORT = 3918;
@@ -65,6 +67,7 @@ const env = {
   JWT_SECRET: randomBytes(32).toString('hex'),
   API_PORT: String(PORT),
   API_PROCESSES: values['api-processes'],
+  API_READ_CACHE_ENTRIES: values['read-cache-entries'],
   LOG_LEVEL: 'warn',
   MODEL_DIR: modelDir,
   TEMPORAL_TASK_QUEUE_ORCHESTRATOR: `bench-orchestrator-${suffix}`,

@@ -9,6 +9,7 @@ import { Migration20261212000000_upload_dimensions } from './Migration2026121200
 import { Migration20261220000000_web_billing } from './Migration20261220000000_web_billing.js';
 import { Migration20261220000100_identities } from './Migration20261220000100_identities.js';
 import { Migration20261221000000_lifecycle } from './Migration20261221000000_lifecycle.js';
+import { Migration20261230000000_account_change_notify } from './Migration20261230000000_account_change_notify.js';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed from disk) so they load the same way under tsx,
@@ -25,4 +26,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261220000000_web_billing', class: Migration20261220000000_web_billing },
   { name: 'Migration20261220000100_identities', class: Migration20261220000100_identities },
   { name: 'Migration20261221000000_lifecycle', class: Migration20261221000000_lifecycle },
+  { name: 'Migration20261230000000_account_change_notify', class: Migration20261230000000_account_change_notify },
 ];

@@ -1,9 +1,11 @@
+import { createSecretKey } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Middleware } from 'koa';
 import koaJwt from 'koa-jwt';
 import { z } from 'zod';
 import { AccountErasure } from '../../db/account-erasure.js';
 import { AppError, ErrorCode } from '../../domain/errors.js';
+import type { ChangeInvalidatedCache } from '../../integrations/change-invalidated-cache.js';
 import { ACCESS_TOKEN_ALGORITHM, type AccessTokenConfig } from '../services/access-tokens.js';
 import type { AppState, AuthedState, AuthUser } from '../state.js';
 
@@ -20,7 +22,9 @@ interface TokenState extends AppState {
  */
 export function requireUser(config: AccessTokenConfig): Middleware<TokenState> {
   const verifyToken = koaJwt({
-    secret: config.JWT_SECRET,
+    // A key object made once: given a string, jsonwebtoken would first try (and fail) to parse it as a public key
+    // on every request. koa-jwt hands it to jsonwebtoken unchanged; only its types predate key objects.
+    secret: createSecretKey(Buffer.from(config.JWT_SECRET)) as unknown as Buffer,
     algorithms: [ACCESS_TOKEN_ALGORITHM],
     issuer: config.JWT_ISSUER,
     audience: config.JWT_AUDIENCE,
@@ -39,11 +43,12 @@ export function requireUser(config: AccessTokenConfig): Middleware<TokenState> {
 
 /**
  * Refuses the access tokens of closed accounts (401), which stay cryptographically valid until they expire:
- * deletion takes effect at once. One primary-key lookup per authenticated request.
+ * deletion takes effect at once. The answer is cached per process until the account's change is announced.
  */
-export function requireOpenAccount(orm: MikroORM): Middleware<AuthedState> {
+export function requireOpenAccount(orm: MikroORM, openAccounts: ChangeInvalidatedCache<boolean>): Middleware<AuthedState> {
   return async (ctx, next) => {
-    if (!(await new AccountErasure(orm.em.fork()).isOpen(ctx.state.user.id))) {
+    const userId = ctx.state.user.id;
+    if (!(await openAccounts.get(userId, () => new AccountErasure(orm.em.fork()).isOpen(userId)))) {
       throw new AppError(401, ErrorCode.UNAUTHORIZED, 'This account has been deleted.');
     }
     await next();

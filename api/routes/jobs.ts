@@ -11,7 +11,8 @@ import { MEGAPIXELS_PER_UNIT, UPSCALER_CREDIT_FACTOR } from '../../domain/jobs/p
 import { JobFailure, jobStatuses, jobTypes, terminalJobStatuses } from '../../domain/jobs/vocabulary.js';
 import { describePeriod, isResultExpired } from '../../domain/lifecycle/retention.js';
 import type { TaskQueues } from '../../domain/task-queues.js';
-import type { JobChangeFeed } from '../../integrations/job-change-feed.js';
+import type { ChangeFeed } from '../../integrations/change-feed.js';
+import type { ChangeInvalidatedCache } from '../../integrations/change-invalidated-cache.js';
 import type { ApiMetrics } from '../../integrations/metrics/api-metrics.js';
 import type { ObjectStore } from '../../integrations/object-store.js';
 import { limitPerUser, type RateLimiters } from '../middleware/rate-limit.js';
@@ -40,7 +41,9 @@ export interface JobRouteDeps {
   temporal: Client;
   taskQueues: TaskQueues;
   rateLimiters: Pick<RateLimiters, 'jobSubmission'>;
-  jobChanges: JobChangeFeed;
+  changes: ChangeFeed;
+  /** Polled jobs, forgotten at their row's change notification. */
+  jobCache: ChangeInvalidatedCache<JobRow | null>;
   metrics: Pick<ApiMetrics, 'liveStreams'>;
 }
 
@@ -205,7 +208,7 @@ export function jobRoutes(routes: ApiRoutes, deps: JobRouteDeps): void {
     responses: { 200: { description: 'The job.', schema: jobSchema } },
     errors: { 404: [ErrorCode.NOT_FOUND], 410: [ErrorCode.RESULT_EXPIRED] },
     handler: async (ctx) => {
-      const job = await findOwnJob(deps.orm.em, ctx.state.user.id, ctx.state.input.params.id);
+      const job = await findOwnJob(deps.orm.em, ctx.state.user.id, ctx.state.input.params.id, deps.jobCache);
       if (isResultExpired(job, deps.config.RESULT_RETENTION)) {
         throw new AppError(410, ErrorCode.RESULT_EXPIRED, 'The result of this job has been deleted after its retention period.', {
           job_id: job.id,
@@ -251,7 +254,7 @@ export function jobRoutes(routes: ApiRoutes, deps: JobRouteDeps): void {
       const release = streams.acquire(userId);
       const load = () => findOwnJob(deps.orm.em.fork(), userId, id);
       const isFinal = (job: JobRow) => terminalJobStatuses.includes(job.status);
-      streamEvents(ctx, jobEventStream(load, view, isFinal, () => deps.jobChanges.nextChange(id, EVENT_STREAM_QUIET_MS)), release);
+      streamEvents(ctx, jobEventStream(load, view, isFinal, () => deps.changes.nextChange('job_changed', id, EVENT_STREAM_QUIET_MS)), release);
     },
   });
 }

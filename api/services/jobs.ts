@@ -11,6 +11,7 @@ import { reconcileJob } from '../../domain/jobs/reconciliation.js';
 import { FIXED_OUTCOMES, terminalJobStatuses } from '../../domain/jobs/vocabulary.js';
 import type { TaskQueues } from '../../domain/task-queues.js';
 import { cancelJobWorkflow, jobWorkflowState, settleJobThroughWorkflow, startJobWorkflow } from '../../integrations/job-workflows.js';
+import type { ChangeInvalidatedCache } from '../../integrations/change-invalidated-cache.js';
 import type { ObjectStore } from '../../integrations/object-store.js';
 import { isUuid, jobIdFor } from './ids.js';
 import { verifyUpload } from './uploads.js';
@@ -105,9 +106,15 @@ function sameRequest(job: JobRow, requestHash: string | undefined): JobRow {
   return job;
 }
 
-/** The caller's job, or 404 (someone else's job is indistinguishable from a missing one). */
-export async function findOwnJob(em: EntityManager, userId: string, jobId: string): Promise<JobRow> {
-  const job = isUuid(jobId) ? await new JobQueries(em).findOwn(userId, jobId) : null;
+/**
+ * The caller's job, or 404 (someone else's job is indistinguishable from a missing one). With a cache (keyed by
+ * job id, shared by the process's requests), a job read before and unchanged since is not read again; only found
+ * jobs are kept, since an id may be created later, and a cached job is checked against the caller like a read one.
+ */
+export async function findOwnJob(em: EntityManager, userId: string, jobId: string, cache?: ChangeInvalidatedCache<JobRow | null>): Promise<JobRow> {
+  const read = () => new JobQueries(em).findOwn(userId, jobId);
+  const found = isUuid(jobId) ? await (cache ? cache.get(jobId, read, (row) => row !== null) : read()) : null;
+  const job = found?.userId === userId ? found : null;
   if (!job) throw new AppError(404, ErrorCode.NOT_FOUND, 'No such job.');
   return job;
 }

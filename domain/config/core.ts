@@ -30,6 +30,9 @@ export const apiEnvSchema = z.object({
   API_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   // Processes serving the port (node:cluster); the API keeps no state between requests, so any may answer.
   API_PROCESSES: z.coerce.number().int().min(1).max(64).default(1),
+  // Rows the API keeps in memory per process (which accounts are open, jobs being polled), each forgotten as soon
+  // as PostgreSQL announces its change (api/read-caches.ts); 0 reads every one from the database.
+  API_READ_CACHE_ENTRIES: z.coerce.number().int().min(0).max(1_000_000).default(10_000),
   // Only behind a reverse proxy that sets X-Forwarded-For: otherwise clients could pick their own IP
   // and escape per-IP login throttling.
   TRUST_PROXY: bool.default(false),

@@ -9,7 +9,7 @@ import { readinessChecks } from '../../api/readiness.js';
 import { createOrm } from '../../db/orm.js';
 import { apiProcessSchema, type ApiConfig } from '../../domain/config/index.js';
 import { createBillingService } from '../../integrations/billing/wiring.js';
-import { JobChangeFeed } from '../../integrations/job-change-feed.js';
+import { ChangeFeed } from '../../integrations/change-feed.js';
 import { createLogger } from '../../integrations/logger.js';
 import { createApiMetrics } from '../../integrations/metrics/api-metrics.js';
 import { taskQueuesFrom, type TaskQueues } from '../../domain/task-queues.js';
@@ -56,7 +56,7 @@ export async function startApi(
   const objectStore = options.objectStore ?? createObjectStore(config);
   const temporal = await connectTemporalClient(config, options.tracing);
   const logger = createLogger({ level: options.logDestination ? 'info' : config.LOG_LEVEL, name: 'api-test' }, options.logDestination);
-  const jobChanges = await JobChangeFeed.start(config.DATABASE_URL, logger);
+  const changes = await ChangeFeed.start(config.DATABASE_URL, logger);
   const metricsRegistry = new Registry();
   const deps: AppDeps = {
     config,
@@ -73,7 +73,7 @@ export async function startApi(
     }),
     temporal,
     taskQueues: options.taskQueues ?? taskQueuesFrom(config),
-    jobChanges,
+    changes,
     billing: createBillingService(config, { orm, temporal, logger }),
     metrics: createApiMetrics(metricsRegistry),
     tracer: options.tracing?.tracer,
@@ -111,7 +111,7 @@ export async function startApi(
     async close() {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
-      await Promise.all([orm.close(), pool.end(), temporal.connection.close(), jobChanges.close()]);
+      await Promise.all([orm.close(), pool.end(), temporal.connection.close(), changes.close()]);
     },
   };
 }
