@@ -23,8 +23,13 @@ export interface RunInferenceResult {
   inferenceMs: number;
 }
 
-/** How often progress reaches the job row at most; heartbeats carry every update. */
+/** How often progress reaches the job row at most; the latest report is written when the interval ends. */
 const PROGRESS_WRITE_INTERVAL_MS = 500;
+/**
+ * Heartbeats start after this: each one is a write on the Temporal server, and a job done sooner needs none (the
+ * heartbeat timeout is far longer). A cancellation reaches the attempt with its first heartbeat.
+ */
+const HEARTBEAT_AFTER_MS = 1_000;
 /** Keeps the heartbeat alive through long downloads and model runs that report no progress. */
 const KEEPALIVE_INTERVAL_MS = 5_000;
 
@@ -38,7 +43,8 @@ export function createInferenceActivities(deps: { engine: InferenceEngine; objec
     async runInference(input: RunInferenceInput): Promise<RunInferenceResult> {
       const { cancellationSignal } = Context.current();
       const jobs = new JobStore(deps.orm.em.fork());
-      await jobs.markProcessing(input.jobId);
+      // One write starts the attempt: the job is processing, downloading its inputs.
+      await jobs.markProcessing(input.jobId, 'downloading');
       const model = modelLabel(input.spec);
       const clock = stageClock((stage, seconds) => metrics.stageSeconds.observe({ stage, model }, seconds));
       const progress = throttledProgress((fraction, stage) => jobs.recordProgress(input.jobId, fraction, stage), (stage) => clock.enter(stage));
@@ -59,7 +65,6 @@ export function createInferenceActivities(deps: { engine: InferenceEngine; objec
         const inferenceMs = performance.now() - started;
         progress.report(0.95, 'uploading');
         await deps.objectStore.put(input.resultKey, result.data, result.contentType, cancellationSignal);
-        await progress.flush();
         clock.enter('done');
         return { resultKey: input.resultKey, contentType: result.contentType, width: result.width, height: result.height, inferenceMs };
       } catch (error) {
@@ -69,6 +74,8 @@ export function createInferenceActivities(deps: { engine: InferenceEngine; objec
       } finally {
         metrics.activeJobs.dec();
         clearInterval(keepalive);
+        // Whatever is left unwritten is superseded by the job's outcome; writes already sent finish first.
+        await progress.stop();
       }
     },
   };
@@ -100,12 +107,19 @@ function stageClock(observe: (stage: string, seconds: number) => void) {
   };
 }
 
-/** Heartbeats on every report; writes to the database at most every PROGRESS_WRITE_INTERVAL_MS. */
+/**
+ * Progress reports: heartbeats once the attempt has run HEARTBEAT_AFTER_MS, and database writes at most every
+ * PROGRESS_WRITE_INTERVAL_MS, the latest report written when the interval ends. The attempt's start is already
+ * written (markProcessing), so a job done within the first interval writes no progress at all.
+ */
 function throttledProgress(write: (fraction: number, stage: string) => Promise<void>, onStage: (stage: string) => void) {
-  let latest = { fraction: 0, stage: 'queued' };
-  let lastWrite = 0;
+  const heartbeatFrom = Date.now() + HEARTBEAT_AFTER_MS;
+  let latest = { fraction: 0, stage: 'downloading' };
+  let lastWrite = Date.now();
+  let trailing: NodeJS.Timeout | undefined;
   let pending: Promise<void> = Promise.resolve();
   const persist = () => {
+    trailing = undefined;
     lastWrite = Date.now();
     const { fraction, stage } = latest;
     // Progress is advisory: a failed write must not fail the job, the next one catches up.
@@ -116,11 +130,15 @@ function throttledProgress(write: (fraction: number, stage: string) => Promise<v
     report(fraction: number, stage: string) {
       onStage(stage);
       latest = { fraction, stage };
-      heartbeat(latest);
-      if (Date.now() - lastWrite >= PROGRESS_WRITE_INTERVAL_MS) persist();
+      if (Date.now() >= heartbeatFrom) heartbeat(latest);
+      if (trailing) return;
+      const wait = PROGRESS_WRITE_INTERVAL_MS - (Date.now() - lastWrite);
+      if (wait <= 0) persist();
+      else trailing = setTimeout(persist, wait);
     },
-    async flush() {
-      persist();
+    async stop() {
+      clearTimeout(trailing);
+      trailing = undefined;
       await pending;
     },
   };

@@ -42,9 +42,6 @@ export function createJobActivities(deps: { orm: MikroORM; metrics: JobMetrics }
         });
       }
     },
-    async markJobProcessing(jobId: string): Promise<void> {
-      await store().markProcessing(jobId);
-    },
     async completeJob(input: { jobId: string; resultKey: string }): Promise<JobStatus> {
       const { status, charged } = await store().complete(input.jobId, input.resultKey);
       if (charged) countCompleted(metrics, charged);

@@ -2,7 +2,7 @@
  * Jobs benchmark (prints figures; not a test). Usage:
  *   npx tsx bench/jobs.bench.ts [--sequential 30] [--burst 60] [--seconds 5] [--connections 10]
  *                               [--inference-workers 1] [--orchestrator-workers 1] [--api-processes 1] [--poll-ms 200]
- *                               [--read-cache-entries 10000] (0: every read goes to PostgreSQL)
+ *                               [--read-cache-entries 10000] (0: every read goes to PostgreSQL) [--follow events|poll]
  * Needs the local stack (scripts/stack/stack.sh up). First runs the baseline: a no-op workflow of the job saga's
  * shape on the same Temporal server (bench/lib/saga-baseline.ts). Then runs the real API and the workers as child
  * processes on a fresh `oneshot_bench_jobs` database and their own task queues, with a trivial model (esrgan-slim
@@ -12,8 +12,9 @@
  *  - GET /jobs/:id requests/s and p99 while jobs keep running, beside GET /healthz on the same server (what the
  *    machine allows at that moment: the box is shared, so compare the ratio between runs);
  * and prints the jobs/s and the overhead as ratios to the baseline's workflows/s and sequential latency.
- * Clients poll each job every --poll-ms (an app polls or follows /jobs/{id}/events); latencies are taken from the
- * completion time the job row records, so the polling interval does not bias them.
+ * Clients follow each job's /jobs/{id}/events stream (`--follow events`, as the app does) or poll GET /jobs/{id}
+ * every --poll-ms (`--follow poll`); latencies are taken from the completion time the job row records, so the
+ * polling interval does not bias them.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import os from 'node:os';
@@ -39,6 +40,7 @@ const { values } = parseArgs({
     'inference-workers': { type: 'string', default: '1' },
     'orchestrator-workers': { type: 'string', default: '1' },
     'api-processes': { type: 'string', default: '1' },
+    follow: { type: 'string', default: 'events' },
     'poll-ms': { type: 'string', default: '200' },
     'read-cache-entries': { type: 'string', default: '10000' },
   },
@@ -75,6 +77,8 @@ const env = {
   INFERENCE_CONCURRENCY: '2',
   DEFAULT_CREDITS: '1000000',
   MAX_JOBS_IN_FLIGHT: '100000',
+  JOB_EVENT_STREAMS_PER_USER: '100000',
+  JOB_EVENT_STREAMS_TOTAL: '100000',
   RATE_LIMIT_API_PER_MINUTE: '100000000',
   RATE_LIMIT_JOBS_PER_MINUTE: '100000000',
 };
@@ -169,16 +173,41 @@ async function submit(token: string, input: string): Promise<string> {
   return z.object({ job_id: z.string() }).parse(await response.json()).job_id;
 }
 
+const jobState = z.object({ status: z.string(), completed_at: z.string().nullable() });
+type JobState = z.infer<typeof jobState>;
+
 /** Submits a job and waits for it; latency is measured to the completion time the job row records. */
 async function runJob(token: string, input: string): Promise<{ latencyMs: number }> {
   const sentAt = Date.now();
   const jobId = await submit(token, input);
+  const job = values.follow === 'poll' ? await pollUntilFinal(token, jobId) : await followUntilFinal(token, jobId);
+  if (job.status !== 'completed' || !job.completed_at) throw new Error(`job ${jobId} ended ${job.status}`);
+  return { latencyMs: Date.parse(job.completed_at) - sentAt };
+}
+
+const isFinal = (job: JobState) => ['completed', 'failed', 'canceled'].includes(job.status);
+
+async function pollUntilFinal(token: string, jobId: string): Promise<JobState> {
   for (;;) {
-    const job = z
-      .object({ status: z.string(), completed_at: z.string().nullable() })
-      .parse(await (await call('GET', `/jobs/${jobId}`, token)).json());
-    if (job.status === 'completed' && job.completed_at) return { latencyMs: Date.parse(job.completed_at) - sentAt };
-    if (job.status === 'failed' || job.status === 'canceled') throw new Error(`job ${jobId} ended ${job.status}`);
+    const job = jobState.parse(await (await call('GET', `/jobs/${jobId}`, token)).json());
+    if (isFinal(job)) return job;
     await sleep(Number(values['poll-ms']));
   }
+}
+
+/** Reads the job's Server-Sent Events until a final state (the server closes the stream after it). */
+async function followUntilFinal(token: string, jobId: string): Promise<JobState> {
+  const response = await call('GET', `/jobs/${jobId}/events`, token);
+  if (!response.ok || !response.body) throw new Error(`GET /jobs/${jobId}/events answered ${response.status}`);
+  let buffered = '';
+  for await (const chunk of response.body.pipeThrough(new TextDecoderStream())) {
+    buffered += chunk;
+    for (let end = buffered.indexOf('\n\n'); end >= 0; end = buffered.indexOf('\n\n')) {
+      const data = buffered.slice(0, end).split('\n').find((line) => line.startsWith('data: '));
+      buffered = buffered.slice(end + 2);
+      const job = data ? jobState.parse(JSON.parse(data.slice('data: '.length))) : undefined;
+      if (job && isFinal(job)) return job;
+    }
+  }
+  throw new Error(`the event stream of job ${jobId} ended before a final state`);
 }

@@ -69,12 +69,12 @@ export class JobStore {
     });
   }
 
-  async markProcessing(jobId: string): Promise<void> {
+  /** A worker started on the job; `stage` is what it is doing first. A later attempt changes nothing here. */
+  async markProcessing(jobId: string, stage: string): Promise<void> {
     await this.em.execute(
-      `update jobs set status = 'processing', stage = coalesce(stage, 'queued'), started_at = coalesce(started_at, now()),
-              updated_at = now()
+      `update jobs set status = 'processing', stage = ?, started_at = coalesce(started_at, now()), updated_at = now()
         where id = ? and status = 'pending'`,
-      [jobId],
+      [stage, jobId],
     );
   }
 

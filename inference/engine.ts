@@ -20,6 +20,7 @@ export async function createInferenceEngine(config: InferenceConfig, logger?: In
       modelDir: config.MODEL_DIR,
       executionProvider: config.ONNX_EXECUTION_PROVIDER,
       threads: config.INFERENCE_THREADS,
+      threadSpinning: config.INFERENCE_THREAD_SPINNING,
       allowNonCommercial: config.INFERENCE_ALLOW_NON_COMMERCIAL_MODELS,
     },
     logger,

@@ -252,7 +252,7 @@ export function jobRoutes(routes: ApiRoutes, deps: JobRouteDeps): void {
       const userId = ctx.state.user.id;
       const { id } = await findOwnJob(deps.orm.em, userId, ctx.state.input.params.id);
       const release = streams.acquire(userId);
-      const load = () => findOwnJob(deps.orm.em.fork(), userId, id);
+      const load = () => findOwnJob(deps.orm.em.fork(), userId, id, deps.jobCache);
       const isFinal = (job: JobRow) => terminalJobStatuses.includes(job.status);
       streamEvents(ctx, jobEventStream(load, view, isFinal, () => deps.changes.nextChange('job_changed', id, EVENT_STREAM_QUIET_MS)), release);
     },

@@ -14,6 +14,12 @@ export const inferenceEnvSchema = z.object({
   /** ONNX Runtime intra-op threads per session; 0 lets ONNX Runtime choose (all cores). */
   INFERENCE_THREADS: z.coerce.number().int().min(0).max(256).default(0),
   /**
+   * Whether idle ONNX Runtime threads spin waiting for work. Spinning trims latency only on cores nothing else
+   * needs; off (the default), a worker sharing its cores with S3 transfers, image coding and other processes measured
+   * 100 → 42 ms of CPU per small job (docs/performance.md).
+   */
+  INFERENCE_THREAD_SPINNING: z.enum(['true', 'false']).transform((value) => value === 'true').default(false),
+  /**
    * Models whose weights are not licensed for commercial use (manifest `commercialUse: false`, e.g. SCRFD's
    * InsightFace weights) load only when the operator sets this to true, accepting their licence terms.
    */

@@ -24,6 +24,8 @@ export interface RegistryOptions {
   executionProvider: 'cpu' | 'cuda';
   /** 0 = ONNX Runtime's default (all cores). */
   threads: number;
+  /** Idle ONNX Runtime threads spin (INFERENCE_THREAD_SPINNING); absent: they don't. */
+  threadSpinning?: boolean;
   /** The operator accepted the licences of weights not for commercial use (INFERENCE_ALLOW_NON_COMMERCIAL_MODELS). */
   allowNonCommercial: boolean;
 }
@@ -175,6 +177,7 @@ export class ModelRegistry {
       graphOptimizationLevel: 'all',
       logSeverityLevel: 3,
       ...(this.options.threads > 0 ? { intraOpNumThreads: this.options.threads } : {}),
+      ...(this.options.threadSpinning ? {} : { extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } } }),
     };
     if (this.options.executionProvider === 'cuda' && !this.cudaFailed) {
       // onnxruntime-node throws when the CUDA provider is missing instead of falling back by itself;

@@ -64,7 +64,7 @@ describe('change feed (LISTEN/NOTIFY on real PostgreSQL)', () => {
     const jobId = await admittedJob();
     const started = performance.now();
     const woken = feed.nextChange('job_changed', jobId, 10_000);
-    await new JobStore(orm.em.fork()).markProcessing(jobId);
+    await new JobStore(orm.em.fork()).markProcessing(jobId, 'downloading');
     await woken;
     expect(performance.now() - started).toBeLessThan(2_000);
   });
@@ -73,7 +73,7 @@ describe('change feed (LISTEN/NOTIFY on real PostgreSQL)', () => {
     const [watched, other] = [await admittedJob(), await admittedJob()];
     const started = performance.now();
     const woken = feed.nextChange('job_changed', watched, 700);
-    await new JobStore(orm.em.fork()).markProcessing(other);
+    await new JobStore(orm.em.fork()).markProcessing(other, 'downloading');
     await woken;
     expect(performance.now() - started).toBeGreaterThanOrEqual(650);
   });
@@ -104,7 +104,7 @@ describe('change feed (LISTEN/NOTIFY on real PostgreSQL)', () => {
     expect(await status()).toBe('pending');
     expect(reads).toBe(1);
     const announced = feed.nextChange('job_changed', jobId, 10_000);
-    await new JobStore(orm.em.fork()).markProcessing(jobId);
+    await new JobStore(orm.em.fork()).markProcessing(jobId, 'downloading');
     await announced;
     expect(await status()).toBe('processing');
     expect(reads).toBe(2);
@@ -125,7 +125,7 @@ describe('change feed (LISTEN/NOTIFY on real PostgreSQL)', () => {
     await until(() => !feed.listening);
     expect(jobs.size).toBe(0);
     // Changed while nobody listens: no notification will ever arrive for this one.
-    await new JobStore(orm.em.fork()).markProcessing(jobId);
+    await new JobStore(orm.em.fork()).markProcessing(jobId, 'downloading');
     expect(await status()).toBe('processing');
     expect(jobs.size).toBe(0);
 

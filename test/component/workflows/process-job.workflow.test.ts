@@ -49,7 +49,6 @@ function mockActivities(calls: Calls, inference: () => Promise<void>, options: {
       if (options.databaseDown) throw ApplicationFailure.create({ type: 'ConnectionRefused', message: 'database down', nonRetryable: true });
       return { created: true, balance: 7 };
     },
-    markJobProcessing: async () => void calls.push('markJobProcessing'),
     completeJob: async () => {
       calls.push('completeJob');
       return 'completed';
