@@ -46,6 +46,9 @@ const { values } = parseArgs({
   },
 });
 const PORT = 3918;
+const jobState = z.object({ status: z.string(), completed_at: z.string().nullable() });
+type JobState = z.infer<typeof jobState>;
+const isFinal = (job: JobState) => ['completed', 'failed', 'canceled'].includes(job.status);
 const base = `http://127.0.0.1:${PORT}`;
 const modelDir = path.join(os.tmpdir(), 'oneshot-bench-models');
 await ensureModels({ modelDir });
@@ -173,9 +176,6 @@ async function submit(token: string, input: string): Promise<string> {
   return z.object({ job_id: z.string() }).parse(await response.json()).job_id;
 }
 
-const jobState = z.object({ status: z.string(), completed_at: z.string().nullable() });
-type JobState = z.infer<typeof jobState>;
-
 /** Submits a job and waits for it; latency is measured to the completion time the job row records. */
 async function runJob(token: string, input: string): Promise<{ latencyMs: number }> {
   const sentAt = Date.now();
@@ -184,8 +184,6 @@ async function runJob(token: string, input: string): Promise<{ latencyMs: number
   if (job.status !== 'completed' || !job.completed_at) throw new Error(`job ${jobId} ended ${job.status}`);
   return { latencyMs: Date.parse(job.completed_at) - sentAt };
 }
-
-const isFinal = (job: JobState) => ['completed', 'failed', 'canceled'].includes(job.status);
 
 async function pollUntilFinal(token: string, jobId: string): Promise<JobState> {
   for (;;) {
