@@ -71,7 +71,14 @@ t_up() {
     --db-filename "$T_DB" --namespace "$TEMPORAL_LOCAL_NAMESPACE" --log-level warn
     # WAL with synchronous=normal: commits survive a crash of the server process (not of the machine) and
     # no longer wait for an fsync each, which more than doubles the workflows per second the server sustains.
-    --sqlite-pragma journal_mode=wal --sqlite-pragma synchronous=normal)
+    --sqlite-pragma journal_mode=wal --sqlite-pragma synchronous=normal
+    # The dev server keeps every workflow on one history shard, whose task-queue readers may each poll their queue
+    # 20 times a second by default (a cluster spreads that over hundreds of shards). Under steady load every
+    # workflow task then waited 30-45 ms for the transfer queue's next read: the saga baseline's sequential latency
+    # went 250 → 55 ms with this raised (docs/performance.md).
+    --dynamic-config-value history.transferProcessorMaxPollRPS=1000
+    --dynamic-config-value history.timerProcessorMaxPollRPS=1000
+    --dynamic-config-value history.visibilityProcessorMaxPollRPS=1000)
   local sa
   for sa in "${TEMPORAL_SEARCH_ATTRIBUTES[@]}"; do args+=(--search-attribute "$sa"); done
   # detached: own session, no terminal, pid written by the process itself
