@@ -12,7 +12,7 @@ import argon2 from 'argon2';
 import { z } from 'zod';
 import { PASSWORD_HASH_OPTIONS } from '../api/services/passwords.js';
 import { createMigratedDatabase, readStackEnv } from '../scripts/stack/local-stack.js';
-import { loadTest as autocannon, median, quantile, startMain, waitForHealth } from './lib/harness.js';
+import { loadTest as autocannon, median, quantile, startMain, stopMains, waitForHealth } from './lib/harness.js';
 
 const { values } = parseArgs({
   options: {
@@ -64,7 +64,7 @@ try {
   const verifyMs = await median(5, () => argon2.verify(hash, password));
   console.log(`argon2id m=${memoryCost} KiB t=${timeCost} p=${parallelism}: hash ${hashMs.toFixed(1)} ms, verify ${verifyMs.toFixed(1)} ms (median of 5)`);
 } finally {
-  server.kill('SIGTERM');
+  await stopMains([server]);
 }
 
 function post(path: string, body: object): Promise<Response> {

@@ -24,7 +24,7 @@ import { createObjectStore } from '../integrations/object-store.js';
 import { connectTemporalClient } from '../integrations/temporal.js';
 import { createMigratedDatabase, readStackEnv, stackScript } from '../scripts/stack/local-stack.js';
 import { gradientPng } from '../fakes/images.js';
-import { startMain } from './lib/harness.js';
+import { startMain, stopMains } from './lib/harness.js';
 
 const { values } = parseArgs({ options: { jobs: { type: 'string', default: '60' }, terminates: { type: 'string', default: '5' } } });
 const jobCount = Number(values.jobs);
@@ -132,6 +132,6 @@ console.log(`outcomes: ${outcomes.map((o) => `${o.status}${o.code ? `/${o.code}`
 console.log(`every job settled ${settledSeconds.toFixed(1)} s after the first submission`);
 console.log(`jobs whose money is not exactly one charge or one refund: ${wrongMoney.length}; balance ${balance!.credits} = Σ ledger ${balance!.ledger}: ${balance!.credits === balance!.ledger}`);
 
-for (const child of Object.values(services)) child.kill('SIGTERM');
+await stopMains(Object.values(services));
 await client.connection.close();
 await orm.close();

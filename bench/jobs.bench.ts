@@ -27,7 +27,7 @@ import { createInferenceEngine } from '../inference/index.js';
 import { ensureModels } from '../scripts/models/fetch.js';
 import { gradientPng } from '../fakes/images.js';
 import { createMigratedDatabase, readStackEnv } from '../scripts/stack/local-stack.js';
-import { loadTest, median, quantile, startMain, waitForHealth } from './lib/harness.js';
+import { loadTest, median, quantile, startMain, stopMains, waitForHealth } from './lib/harness.js';
 import { measureLoad } from './lib/load.js';
 import { measureSagaBaseline } from './lib/saga-baseline.js';
 
@@ -131,7 +131,7 @@ try {
       `GET /healthz ${health.requests.average.toFixed(0)} req/s, p99 ${health.latency.p99} ms (job read ÷ healthz ${(load.requests.average / health.requests.average).toFixed(2)})`,
   );
 } finally {
-  for (const child of processes) child.kill('SIGTERM');
+  await stopMains(processes);
 }
 
 async function pureInferenceMs(bytes: Buffer): Promise<number> {

@@ -3,6 +3,7 @@
  * stack's environment and databases come from scripts/stack/local-stack.ts). Benchmarks print figures; they are not tests.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -15,6 +16,23 @@ export function startMain(entry: string, env: NodeJS.ProcessEnv): ChildProcess {
   mkdirSync(logDir, { recursive: true });
   const log = openSync(path.join(logDir, `${path.basename(entry, '.ts')}.log`), 'w');
   return spawn(process.execPath, ['--import', 'tsx', entry], { env: { ...process.env, ...env }, stdio: ['ignore', log, log] });
+}
+
+/**
+ * SIGTERM, then waits for each to exit (SIGKILL after `graceMs`): the next run must not find the last one's
+ * API still holding its port.
+ */
+export async function stopMains(children: ChildProcess[], graceMs = 15_000): Promise<void> {
+  await Promise.all(
+    children.map(async (child) => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      await exited;
+      clearTimeout(timer);
+    }),
+  );
 }
 
 export async function waitForHealth(base: string): Promise<void> {

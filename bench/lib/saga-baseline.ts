@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { startMain } from './harness.js';
+import { startMain, stopMains } from './harness.js';
 import { measureLoad, type LoadFigures } from './load.js';
 
 export async function measureSagaBaseline(
@@ -24,7 +24,7 @@ export async function measureSagaBaseline(
     await run(); // warm-up: the worker bundles the workflow on its first task
     return await measureLoad(run, counts);
   } finally {
-    worker.kill('SIGTERM');
+    await stopMains([worker]);
     await connection.close();
   }
 }
