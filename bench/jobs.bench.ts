@@ -9,7 +9,7 @@
  * x2 on 32×32), and measures:
  *  - orchestration overhead: POST /jobs → completed, minus the pure pipeline time measured in this same run;
  *  - end-to-end throughput: a burst of concurrent jobs, jobs/s until the last completes;
- *  - GET /jobs/:id requests/s and p99 while jobs keep running, beside GET /healthz on the same server (what the
+ *  - GET /jobs/:id requests/s and p99 alone, then while jobs keep running, beside GET /healthz on the same server (what the
  *    machine allows at that moment: the box is shared, so compare the ratio between runs);
  * and prints the jobs/s and the overhead as ratios to the baseline's workflows/s and sequential latency.
  * Clients follow each job's /jobs/{id}/events stream (`--follow events`, as the app does) or poll GET /jobs/{id}
@@ -112,6 +112,10 @@ try {
   );
 
   const watched = await submit(token, input);
+  const loadOptions = { connections: Number(values.connections), seconds: Number(values.seconds), token };
+  // The read path's own cost first, then the same reads competing with jobs for the same cores.
+  const quiet = await loadTest(`${base}/jobs/${watched}`, loadOptions);
+  console.log(`GET /jobs/:id, no job running: ${quiet.requests.average.toFixed(0)} req/s, p50 ${quiet.latency.p50} ms, p99 ${quiet.latency.p99} ms`);
   let background = true;
   const running = (async () => {
     let count = 0;
@@ -121,7 +125,7 @@ try {
     }
     return count;
   })();
-  const load = await loadTest(`${base}/jobs/${watched}`, { connections: Number(values.connections), seconds: Number(values.seconds), token });
+  const load = await loadTest(`${base}/jobs/${watched}`, loadOptions);
   const health = await loadTest(`${base}/healthz`, { connections: Number(values.connections), seconds: Number(values.seconds) });
   background = false;
   const completedMeanwhile = await running;
