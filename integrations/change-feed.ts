@@ -1,12 +1,18 @@
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { Logger } from './logger.js';
 
 /** Channels announced by triggers (payload: the row's id), delivered at commit. */
 export type ChangeChannel = 'job_changed' | 'account_changed';
 const CHANNELS: readonly ChangeChannel[] = ['job_changed', 'account_changed'];
+/** The feed notifies itself here to prove that notifications reach its session. */
+const PROBE_CHANNEL = 'change_feed_probe';
 
 const RECONNECT_DELAY_MS = 1_000;
-/** How often the connection proves it is alive; a LISTEN socket that died silently would otherwise look healthy. */
+/**
+ * How often the session proves that notifications still reach it: a LISTEN socket that died silently, or a
+ * transaction-pooling proxy that moved the session, would otherwise look healthy while delivering nothing.
+ */
 const DEFAULT_LIVENESS_INTERVAL_MS = 5_000;
 
 /** Told of every change, and of every moment notifications may have been missed (the connection was lost). */
@@ -17,13 +23,15 @@ export interface ChangeListener {
 
 /**
  * One LISTEN connection per API process: wakes the live streams of the jobs that changed and tells in-process
- * caches what to forget. `listening` is true only while notifications are known to arrive (LISTEN is active and
- * the connection answered its last liveness check); on any doubt listeners are reset and it reconnects.
+ * caches what to forget. `listening` is true only while notifications are known to arrive: the session notifies
+ * itself every liveness interval and must hear it back before the next; on any doubt listeners are reset and it
+ * reconnects. It needs a session of its own (a direct connection, or a pooler in session mode).
  * Waiting always has a timeout, so a missed notification only delays a stream's update, never loses it.
  */
 export class ChangeFeed {
   private readonly waiters = new Map<string, Set<() => void>>();
   private readonly listeners = new Set<ChangeListener>();
+  private readonly probes = new Map<string, () => void>();
   private client: pg.Client | undefined;
   private liveness: NodeJS.Timeout | undefined;
   private closed = false;
@@ -80,6 +88,7 @@ export class ChangeFeed {
   private async connect(): Promise<void> {
     const client = new pg.Client({ connectionString: this.databaseUrl, keepAlive: true, application_name: this.options.applicationName });
     client.on('notification', ({ channel, payload }) => {
+      if (channel === PROBE_CHANNEL && payload) this.probes.get(payload)?.();
       if (!payload || !CHANNELS.includes(channel as ChangeChannel)) return;
       for (const listener of this.listeners) listener.changed(channel as ChangeChannel, payload);
       for (const wake of [...(this.waiters.get(`${channel}:${payload}`) ?? [])]) wake();
@@ -88,25 +97,32 @@ export class ChangeFeed {
     client.on('end', () => this.lost(client, new Error('connection ended')));
     try {
       await client.connect();
-      for (const channel of CHANNELS) await client.query(`listen ${channel}`);
+      for (const channel of [...CHANNELS, PROBE_CHANNEL]) await client.query(`listen ${channel}`);
+      await this.probe(client);
     } catch (error) {
       await client.end().catch(() => undefined);
       throw error;
     }
     this.client = client;
-    this.liveness = setInterval(() => this.checkLiveness(client), this.options.livenessIntervalMs).unref();
+    this.liveness = setInterval(() => {
+      this.probe(client).catch((error: unknown) => this.lost(client, error));
+    }, this.options.livenessIntervalMs).unref();
   }
 
-  /** A check that fails, or gets no answer before the next one is due, counts as a lost connection. */
-  private checkLiveness(client: pg.Client): void {
-    const overdue = setTimeout(() => this.lost(client, new Error('liveness check got no answer')), this.options.livenessIntervalMs).unref();
-    client.query('select 1').then(
-      () => clearTimeout(overdue),
-      (error: unknown) => {
-        clearTimeout(overdue);
-        this.lost(client, error);
-      },
-    );
+  /** Notifies its own session and resolves when that notification arrives; rejects if it does not within the interval. */
+  private probe(client: pg.Client): Promise<void> {
+    const nonce = randomUUID();
+    return new Promise<void>((resolve, reject) => {
+      const settle = (error?: unknown) => {
+        clearTimeout(timer);
+        this.probes.delete(nonce);
+        if (error) reject(error instanceof Error ? error : new Error(String(error)));
+        else resolve();
+      };
+      const timer = setTimeout(() => settle(new Error('change feed probe not delivered in time')), this.options.livenessIntervalMs).unref();
+      this.probes.set(nonce, () => settle());
+      client.query('select pg_notify($1, $2)', [PROBE_CHANNEL, nonce]).catch(settle);
+    });
   }
 
   private lost(client: pg.Client, error: unknown): void {

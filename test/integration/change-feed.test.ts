@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -52,6 +53,41 @@ async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await sleep(20);
   }
+}
+
+/**
+ * A TCP proxy to PostgreSQL whose existing connections can be made to go silent (the server's bytes are dropped,
+ * nothing is closed), as a half-dead network path does; connections made afterwards work again.
+ */
+async function silenceableProxy(target: URL): Promise<{ url: string; silence(): void; close(): void }> {
+  let silenced = new Set<net.Socket>();
+  const open = new Set<net.Socket>();
+  const server = net.createServer((client) => {
+    const upstream = net.connect(Number(target.port), target.hostname);
+    open.add(client);
+    client.on('data', (chunk) => upstream.write(chunk));
+    upstream.on('data', (chunk) => {
+      if (!silenced.has(client)) client.write(chunk);
+    });
+    const end = () => {
+      client.destroy();
+      upstream.destroy();
+      open.delete(client);
+    };
+    client.on('close', end).on('error', end);
+    upstream.on('close', end).on('error', end);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = new URL(target);
+  url.port = String((server.address() as net.AddressInfo).port);
+  return {
+    url: url.toString(),
+    silence: () => (silenced = new Set(open)),
+    close: () => {
+      for (const socket of open) socket.destroy();
+      server.close();
+    },
+  };
 }
 
 /** Ends the feed's LISTEN session from the server side, as a PostgreSQL restart or a proxy would. */
@@ -132,5 +168,22 @@ describe('change feed (LISTEN/NOTIFY on real PostgreSQL)', () => {
     await until(() => feed.listening);
     expect(await status()).toBe('processing');
     expect(jobs.size).toBe(1);
+  });
+
+  it('notices a connection that goes silent without an error, forgets what it cached, and listens again', async () => {
+    const proxy = await silenceableProxy(new URL(testConfig(orchestratorProcessSchema).DATABASE_URL));
+    const silent = await ChangeFeed.start(proxy.url, createLogger({ level: 'silent', name: 'test' }), { livenessIntervalMs: 300 });
+    try {
+      const accounts = new ChangeInvalidatedCache<boolean>(silent, 'account_changed', { maxEntries: 10, ttlMs: 60_000 });
+      await accounts.get('someone', async () => true);
+      expect(accounts.size).toBe(1);
+      proxy.silence();
+      await until(() => !silent.listening, 5_000);
+      expect(accounts.size).toBe(0);
+      await until(() => silent.listening, 10_000);
+    } finally {
+      await silent.close();
+      proxy.close();
+    }
   });
 });
