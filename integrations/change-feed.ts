@@ -116,7 +116,7 @@ export class ChangeFeed {
       const settle = (error?: unknown) => {
         clearTimeout(timer);
         this.probes.delete(nonce);
-        if (error) reject(error instanceof Error ? error : new Error(String(error)));
+        if (error) reject(error instanceof Error ? error : new Error('change feed probe failed', { cause: error }));
         else resolve();
       };
       const timer = setTimeout(() => settle(new Error('change feed probe not delivered in time')), this.options.livenessIntervalMs).unref();
