@@ -74,7 +74,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
 
 /** Every route module, registered once; a new module is one line here. */
 export function apiRoutes(deps: AppDeps): ApiRoutes {
-  const caches = createReadCaches(deps.changes, deps.config.API_READ_CACHE_ENTRIES);
+  const caches = createReadCaches(deps.changes, deps.config.API_READ_CACHE_ENTRIES, deps.metrics);
   // Authenticated routes verify the bearer token, refuse closed accounts, then charge the caller's general API budget.
   const routes = new ApiRoutes([requireUser(deps.config), requireOpenAccount(deps.orm, caches.openAccounts), limitPerUser(deps.rateLimiters.api)]);
   healthRoutes(routes, deps);

@@ -1,6 +1,7 @@
 import type { JobRow } from '../db/job-queries.js';
 import type { ChangeFeed } from '../integrations/change-feed.js';
 import { ChangeInvalidatedCache } from '../integrations/change-invalidated-cache.js';
+import type { ApiMetrics } from '../integrations/metrics/api-metrics.js';
 
 /** Only a backstop: entries go at their row's change notification, and all of them whenever the feed is in doubt. */
 const BACKSTOP_TTL_MS = 60_000;
@@ -16,10 +17,14 @@ export interface ReadCaches {
   jobs: ChangeInvalidatedCache<JobRow | null>;
 }
 
-export function createReadCaches(changes: ChangeFeed, maxEntries: number): ReadCaches {
-  const options = { maxEntries, ttlMs: BACKSTOP_TTL_MS };
+export function createReadCaches(changes: ChangeFeed, maxEntries: number, metrics: Pick<ApiMetrics, 'readCacheLookups'>): ReadCaches {
+  const options = (cache: string) => ({
+    maxEntries,
+    ttlMs: BACKSTOP_TTL_MS,
+    onLookup: (result: string) => metrics.readCacheLookups.inc({ cache, result }),
+  });
   return {
-    openAccounts: new ChangeInvalidatedCache(changes, 'account_changed', options),
-    jobs: new ChangeInvalidatedCache(changes, 'job_changed', options),
+    openAccounts: new ChangeInvalidatedCache(changes, 'account_changed', options('open_accounts')),
+    jobs: new ChangeInvalidatedCache(changes, 'job_changed', options('jobs')),
   };
 }

@@ -1,11 +1,16 @@
 import type { ChangeChannel, ChangeFeed } from './change-feed.js';
 
+/** What a lookup found: a live entry, nothing (read and maybe stored), or a feed in doubt (read, not stored). */
+export type CacheLookup = 'hit' | 'miss' | 'bypass';
+
 export interface ChangeInvalidatedCacheOptions {
   /** Most entries kept; the oldest go first. */
   maxEntries: number;
   /** A backstop only: entries are forgotten at their row's change notification, long before this. */
   ttlMs: number;
   now?: () => number;
+  /** Told of every lookup's result (for metrics). */
+  onLookup?: (result: CacheLookup) => void;
 }
 
 /**
@@ -42,9 +47,17 @@ export class ChangeInvalidatedCache<V> {
 
   /** The cached value for `id`, else `load()`'s; `cacheable` decides which loaded values may be kept. */
   async get(id: string, load: () => Promise<V>, cacheable: (value: V) => boolean = () => true): Promise<V> {
-    if (!this.feed.listening || this.options.maxEntries <= 0) return load();
+    if (this.options.maxEntries <= 0) return load();
+    if (!this.feed.listening) {
+      this.options.onLookup?.('bypass');
+      return load();
+    }
     const hit = this.entries.get(id);
-    if (hit && hit.expiresAt > this.now()) return hit.value;
+    if (hit && hit.expiresAt > this.now()) {
+      this.options.onLookup?.('hit');
+      return hit.value;
+    }
+    this.options.onLookup?.('miss');
     const read = ++this.lastRead;
     this.readsInFlight.set(id, read);
     try {

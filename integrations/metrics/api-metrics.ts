@@ -25,6 +25,12 @@ export function createApiMetrics(registry: Registry) {
       registers: [registry],
     }),
     liveStreams: new Gauge({ name: 'oneshot_live_streams', help: 'Open live-progress streams (GET /jobs/{id}/events).', registers: [registry] }),
+    readCacheLookups: new Counter({
+      name: 'oneshot_api_read_cache_lookups_total',
+      help: 'Read-cache lookups (open accounts, polled jobs) by result: hit, miss, or bypass (the change feed was not listening).',
+      labelNames: ['cache', 'result'] as const,
+      registers: [registry],
+    }),
   };
 }
 

@@ -127,4 +127,16 @@ describe('ChangeInvalidatedCache', () => {
     expect(await cache.get('a', async () => 'v')).toBe('v');
     expect(cache.size).toBe(1);
   });
+
+  it('reports each lookup as a hit, a miss, or a bypass while the feed is in doubt', async () => {
+    const feed = new ManualFeed();
+    const lookups: string[] = [];
+    const cache = new ChangeInvalidatedCache<string>(feed, 'job_changed', { maxEntries: 10, ttlMs: 1_000, onLookup: (result) => lookups.push(result) });
+    await cache.get('a', async () => 'v');
+    await cache.get('a', async () => 'v');
+    feed.lose();
+    await cache.get('a', async () => 'v');
+    expect(lookups).toEqual(['miss', 'hit', 'bypass']);
+  });
 });
+
