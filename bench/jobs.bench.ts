@@ -23,6 +23,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { inferenceEnvSchema } from '../domain/config/inference.js';
+import { terminalJobStatuses } from '../domain/jobs/vocabulary.js';
 import { createInferenceEngine } from '../inference/index.js';
 import { ensureModels } from '../scripts/models/fetch.js';
 import { gradientPng } from '../fakes/images.js';
@@ -48,7 +49,7 @@ const { values } = parseArgs({
 const PORT = 3918;
 const jobState = z.object({ status: z.string(), completed_at: z.string().nullable() });
 type JobState = z.infer<typeof jobState>;
-const isFinal = (job: JobState) => ['completed', 'failed', 'canceled'].includes(job.status);
+const isFinal = (job: JobState) => (terminalJobStatuses as readonly string[]).includes(job.status);
 const base = `http://127.0.0.1:${PORT}`;
 const modelDir = path.join(os.tmpdir(), 'oneshot-bench-models');
 await ensureModels({ modelDir });

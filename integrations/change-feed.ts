@@ -73,9 +73,8 @@ export class ChangeFeed {
     });
   }
 
-  subscribe(listener: ChangeListener): () => void {
+  subscribe(listener: ChangeListener): void {
     this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
   }
 
   async close(): Promise<void> {
@@ -88,7 +87,10 @@ export class ChangeFeed {
   private async connect(): Promise<void> {
     const client = new pg.Client({ connectionString: this.databaseUrl, keepAlive: true, application_name: this.options.applicationName });
     client.on('notification', ({ channel, payload }) => {
-      if (channel === PROBE_CHANNEL && payload) this.probes.get(payload)?.();
+      if (channel === PROBE_CHANNEL) {
+        if (payload) this.probes.get(payload)?.();
+        return;
+      }
       if (!payload || !CHANNELS.includes(channel as ChangeChannel)) return;
       for (const listener of this.listeners) listener.changed(channel as ChangeChannel, payload);
       for (const wake of [...(this.waiters.get(`${channel}:${payload}`) ?? [])]) wake();

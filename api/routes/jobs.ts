@@ -250,7 +250,7 @@ export function jobRoutes(routes: ApiRoutes, deps: JobRouteDeps): void {
     errors: { 404: [ErrorCode.NOT_FOUND], 429: [ErrorCode.TOO_MANY_STREAMS] },
     handler: async (ctx) => {
       const userId = ctx.state.user.id;
-      const { id } = await findOwnJob(deps.orm.em, userId, ctx.state.input.params.id);
+      const { id } = await findOwnJob(deps.orm.em, userId, ctx.state.input.params.id, deps.jobCache);
       const release = streams.acquire(userId);
       const load = () => findOwnJob(deps.orm.em.fork(), userId, id, deps.jobCache);
       const isFinal = (job: JobRow) => terminalJobStatuses.includes(job.status);

@@ -8,7 +8,6 @@ class ManualFeed {
   private readonly listeners = new Set<ChangeListener>();
   subscribe(listener: ChangeListener) {
     this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
   }
   change(channel: ChangeChannel, id: string) {
     for (const listener of this.listeners) listener.changed(channel, id);
