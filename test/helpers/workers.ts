@@ -7,7 +7,6 @@ import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
 import { inferenceEnvSchema } from '../../domain/config/inference.js';
 import { createInferenceEngine, type InferenceEngine } from '../../inference/index.js';
 import { createLogger } from '../../integrations/logger.js';
-import type { JobMetrics } from '../../integrations/metrics/job-metrics.js';
 import type { Tracing } from '../../integrations/tracing.js';
 import type { ObjectStore } from '../../integrations/object-store.js';
 import type { PushTransports } from '../../integrations/push/message.js';
@@ -50,8 +49,6 @@ export async function startTestWorkers(deps: {
   objectStore: ObjectStore;
   engine?: InferenceEngine;
   push?: PushTransports;
-  /** Job and money metrics, for tests that read them. */
-  metrics?: JobMetrics;
   tracing?: Tracing;
 }): Promise<TestWorkers> {
   quietRuntime();
@@ -69,8 +66,7 @@ export async function startTestWorkers(deps: {
       temporal: client,
       logger,
       objectStore: deps.objectStore,
-      ...(deps.push ? { push: deps.push } : {}),
-      ...(deps.metrics ? { metrics: deps.metrics } : {}),
+      push: deps.push,
       tracing: deps.tracing,
     }),
   ];
