@@ -4,7 +4,6 @@ import { createOrm } from '../../db/orm.js';
 import { orchestratorProcessSchema } from '../../domain/config/index.js';
 import type { InferenceEngine } from '../../inference/index.js';
 import { createObjectStore, type ObjectStore } from '../../integrations/object-store.js';
-import type { Tracing } from '../../integrations/tracing.js';
 import { startApi, type TestApi } from './api.js';
 import { expectLedgerConsistent } from './db.js';
 import { testConfig } from './env.js';
@@ -23,7 +22,7 @@ export interface JobStack {
  * with `inference`; otherwise nothing polls the GPU queue), optionally the API in front of them, started once and
  * stopped after; the ledger invariant is checked after every test. Read the fields inside tests, after setup ran.
  */
-export function useJobStack(options: { inference?: boolean; api?: Record<string, string>; tracing?: Tracing } = {}): JobStack {
+export function useJobStack(options: { inference?: boolean; api?: Record<string, string> } = {}): JobStack {
   const stack = {} as JobStack;
   let engine: InferenceEngine | undefined;
   beforeAll(async () => {
@@ -36,10 +35,9 @@ export function useJobStack(options: { inference?: boolean; api?: Record<string,
       namespace: config.TEMPORAL_NAMESPACE,
       orm: stack.orm,
       objectStore: stack.objectStore,
-      ...(engine ? { engine } : {}),
-      ...(options.tracing ? { tracing: options.tracing } : {}),
+      engine,
     });
-    if (options.api) stack.api = await startApi(options.api, { taskQueues: stack.workers.taskQueues, ...(options.tracing ? { tracing: options.tracing } : {}) });
+    if (options.api) stack.api = await startApi(options.api, { taskQueues: stack.workers.taskQueues });
   });
   afterEach(async () => expectLedgerConsistent(stack.orm.em.fork()));
   afterAll(async () => {
