@@ -1,9 +1,6 @@
 import { z } from 'zod';
-import { csv, durationMs } from './env-values.js';
+import { csv, durationMs, pem } from './env-values.js';
 import { productCatalogSchema } from '../billing/catalog.js';
-
-/** PEM keys travel in one-line env values with literal `\n`; restore the line breaks. */
-const pem = z.string().min(1).transform((value) => value.replace(/\\n/g, '\n'));
 
 /** A JSON object in one env value (`{}` when unset). */
 function json(name: string) {

@@ -1,7 +1,5 @@
 import { z } from 'zod';
-import { csv } from './env-values.js';
-
-const bool = z.enum(['true', 'false']).transform((value) => value === 'true');
+import { bool, csv } from './env-values.js';
 
 /** Settings every process shares: runtime mode, database, object store, Temporal. */
 export const coreEnvSchema = z.object({

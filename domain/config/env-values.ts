@@ -10,6 +10,12 @@ export const durationMs = z
     return Number(amount) * scale;
   });
 
+/** `true` or `false` in the environment; parsed to a boolean. */
+export const bool = z.enum(['true', 'false']).transform((value) => value === 'true');
+
+/** PEM keys travel in one-line env values with literal `\n`; restore the line breaks. */
+export const pem = z.string().min(1).transform((value) => value.replace(/\\n/g, '\n'));
+
 /** A comma-separated list in the environment; blanks dropped. */
 export const csv = z
   .string()

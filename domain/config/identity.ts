@@ -1,7 +1,5 @@
 import { z } from 'zod';
-import { durationMs } from './env-values.js';
-
-const csv = z.string().transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean));
+import { csv, durationMs } from './env-values.js';
 
 /**
  * Sign in with Apple / Google. Each provider is enabled by its audiences; without them its sign-in answers 503

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { UPSCALER_NAMES } from '../jobs/parameters.js';
+import { bool } from './env-values.js';
 
 /** Where `scripts/models/fetch-models.ts` puts models when MODEL_DIR is unset: `<repo>/.local/models`. */
 export const DEFAULT_MODEL_DIR = fileURLToPath(new URL('../../.local/models/', import.meta.url));
@@ -18,16 +19,16 @@ export const inferenceEnvSchema = z.object({
    * needs; off (the default), a worker sharing its cores with S3 transfers, image coding and other processes measured
    * 100 → 42 ms of CPU per small job (docs/performance.md).
    */
-  INFERENCE_THREAD_SPINNING: z.enum(['true', 'false']).transform((value) => value === 'true').default(false),
+  INFERENCE_THREAD_SPINNING: bool.default(false),
   /**
    * Models whose weights are not licensed for commercial use (manifest `commercialUse: false`, e.g. SCRFD's
    * InsightFace weights) load only when the operator sets this to true, accepting their licence terms.
    */
-  INFERENCE_ALLOW_NON_COMMERCIAL_MODELS: z.enum(['true', 'false']).transform((value) => value === 'true').default(false),
+  INFERENCE_ALLOW_NON_COMMERCIAL_MODELS: bool.default(false),
   /** The upscaler for jobs that name none; unset: realesrgan-x4plus with CUDA, realesrgan-x4fast on CPU. */
   UPSCALE_DEFAULT_MODEL: z.enum(UPSCALER_NAMES).optional(),
   /** Load and warm every available model at start instead of on first use. */
-  INFERENCE_WARMUP: z.enum(['true', 'false']).transform((value) => value === 'true').default(false),
+  INFERENCE_WARMUP: bool.default(false),
   MAX_INPUT_PIXELS: z.coerce.number().int().min(64 * 64).default(40_000_000),
   MAX_OUTPUT_PIXELS: z.coerce.number().int().min(64 * 64).default(67_108_864),
   /** Input tile edge for upscaling, in input pixels; memory per tile grows with its square. */

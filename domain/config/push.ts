@@ -1,7 +1,5 @@
 import { z } from 'zod';
-
-/** PEM keys travel in one-line env values with literal `\n`; restore the line breaks. */
-const pem = z.string().min(1).transform((value) => value.replace(/\\n/g, '\n'));
+import { pem } from './env-values.js';
 
 /**
  * Push notifications when a job ends (orchestrator). Each service is off until its settings are present:

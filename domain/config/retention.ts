@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { durationMs } from './env-values.js';
+import { bool, durationMs } from './env-values.js';
 
 /** How long photos are kept (API and orchestrator: the API refuses expired results, the sweep deletes them). */
 export const retentionEnvSchema = z.object({
@@ -20,7 +20,7 @@ export const retentionSweepEnvSchema = z.object({
    * Install S3 lifecycle rules at start as a second line of defence: results expire after RESULT_RETENTION and
    * uploads after UPLOAD_MAX_AGE (both rounded up to whole days, S3's unit). Off for stores without lifecycle support.
    */
-  RETENTION_S3_LIFECYCLE: z.enum(['true', 'false']).transform((value) => value === 'true').default(true),
+  RETENTION_S3_LIFECYCLE: bool.default(true),
   /** The longest any upload is kept, whatever its jobs (the lifecycle rule's age for `uploads/`). */
   UPLOAD_MAX_AGE: durationMs.default(30 * 86_400_000),
 });
