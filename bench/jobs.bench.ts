@@ -99,12 +99,14 @@ try {
   await runJob(token, input); // warm-up: workflow bundle loaded, model session created
 
   const project = await measureLoad(async () => (await runJob(token, input)).latencyMs, counts);
-  const overheadP50 = quantile(project.sequentialMs, 0.5) - pipelineMs;
-  const overheadP99 = quantile(project.sequentialMs, 0.99) - pipelineMs;
+  const sequentialP50 = quantile(project.sequentialMs, 0.5);
+  const sequentialP99 = quantile(project.sequentialMs, 0.99);
+  const overheadP50 = sequentialP50 - pipelineMs;
+  const overheadP99 = sequentialP99 - pipelineMs;
   console.log(`pure pipeline (esrgan-slim x2, 32×32, in-process, median of 20): ${pipelineMs.toFixed(1)} ms`);
   console.log(
-    `sequential jobs x${counts.sequential}: POST → completed p50 ${quantile(project.sequentialMs, 0.5).toFixed(0)} ms, ` +
-      `p99 ${quantile(project.sequentialMs, 0.99).toFixed(0)} ms; orchestration overhead p50 ${overheadP50.toFixed(0)} ms, ` +
+    `sequential jobs x${counts.sequential}: POST → completed p50 ${sequentialP50.toFixed(0)} ms, ` +
+      `p99 ${sequentialP99.toFixed(0)} ms; orchestration overhead p50 ${overheadP50.toFixed(0)} ms, ` +
       `p99 ${overheadP99.toFixed(0)} ms (${(overheadP50 / baselineP50).toFixed(2)}× the baseline's sequential p50)`,
   );
   console.log(
@@ -113,7 +115,8 @@ try {
   );
 
   const watched = await submit(token, input);
-  const loadOptions = { connections: Number(values.connections), seconds: Number(values.seconds), token };
+  const unauthenticatedLoad = { connections: Number(values.connections), seconds: Number(values.seconds) };
+  const loadOptions = { ...unauthenticatedLoad, token };
   // The read path's own cost first, then the same reads competing with jobs for the same cores.
   const quiet = await loadTest(`${base}/jobs/${watched}`, loadOptions);
   console.log(`GET /jobs/:id, no job running: ${quiet.requests.average.toFixed(0)} req/s, p50 ${quiet.latency.p50} ms, p99 ${quiet.latency.p99} ms`);
@@ -127,7 +130,7 @@ try {
     return count;
   })();
   const load = await loadTest(`${base}/jobs/${watched}`, loadOptions);
-  const health = await loadTest(`${base}/healthz`, { connections: Number(values.connections), seconds: Number(values.seconds) });
+  const health = await loadTest(`${base}/healthz`, unauthenticatedLoad);
   background = false;
   const completedMeanwhile = await running;
   console.log(
