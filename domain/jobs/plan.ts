@@ -27,7 +27,7 @@ export const STEP_CREDITS = {
   restore: 1,
   swap: 2,
 } as const;
-export type PricedStep = keyof typeof STEP_CREDITS;
+type PricedStep = keyof typeof STEP_CREDITS;
 
 /** An upscale step costs its credits again for every further block of this many input megapixels. */
 export const MEGAPIXELS_PER_UNIT = 2;
@@ -87,7 +87,7 @@ export function planJob(spec: JobSpec): JobPlan {
 }
 
 /** The steps of a plan that cost credits, in the order the pipeline runs them. */
-export function pricedSteps(plan: JobPlan): (keyof typeof STEP_CREDITS)[] {
+export function pricedSteps(plan: JobPlan): PricedStep[] {
   return [
     ...(plan.upscale ? [plan.upscale === 4 ? ('upscale_x4' as const) : ('upscale_x2' as const)] : []),
     ...(plan.swap ? ['swap' as const] : []),
@@ -96,7 +96,7 @@ export function pricedSteps(plan: JobPlan): (keyof typeof STEP_CREDITS)[] {
 }
 
 /** A step's credits for an input of `inputPixels` (unknown: priced as the smallest size). */
-export function stepCredits(plan: JobPlan, step: PricedStep, inputPixels = 0): number {
+function stepCredits(plan: JobPlan, step: PricedStep, inputPixels = 0): number {
   if (step !== 'upscale_x2' && step !== 'upscale_x4') return STEP_CREDITS[step];
   const units = Math.max(1, Math.ceil(inputPixels / 1e6 / MEGAPIXELS_PER_UNIT));
   return STEP_CREDITS[step] * units * (plan.upscaler ? UPSCALER_CREDIT_FACTOR[plan.upscaler] : 1);
