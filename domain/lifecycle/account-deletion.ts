@@ -1,9 +1,11 @@
+import type { Store } from '../billing/purchase.js';
+
 /** One deletion workflow per account: its id, so a repeated or resumed deletion joins the same one. */
 export function accountDeletionWorkflowId(userId: string): string {
   return `account-deletion-${userId}`;
 }
 
-export type SubscriptionStore = 'apple' | 'google';
+export type SubscriptionStore = Exclude<Store, 'stripe'>;
 
 /**
  * Where the user cancels a store subscription themselves: the backend cannot, and Apple and Google require
