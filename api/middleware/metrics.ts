@@ -1,6 +1,7 @@
 import type { Middleware } from 'koa';
 import type { ApiMetrics } from '../../integrations/metrics/api-metrics.js';
 import type { AppState } from '../state.js';
+import { matchedRoute } from './matched-route.js';
 
 /** Statuses that mean "refused for load or a limit": counted by their error code as well. */
 const REFUSALS = new Set([429, 503]);
@@ -15,8 +16,7 @@ export function requestMetrics(metrics: ApiMetrics): Middleware<AppState> {
     try {
       await next();
     } finally {
-      const matched = (ctx as { _matchedRoute?: string | RegExp })._matchedRoute;
-      const route = typeof matched === 'string' ? matched : 'unmatched';
+      const route = matchedRoute(ctx) ?? 'unmatched';
       metrics.requests.inc({ route, method: ctx.method, status: String(ctx.status) });
       // A live stream's "latency" is the job's duration: it would drown the histogram.
       if (ctx.response.type !== 'text/event-stream') metrics.duration.observe({ route, method: ctx.method }, (performance.now() - started) / 1000);
