@@ -1,13 +1,11 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { heartbeat } from '@temporalio/activity';
-import { type Client, WorkflowNotFoundError } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { AccountErasure } from '../db/account-erasure.js';
 import { JobStore } from '../db/job-store.js';
 import { accountObjectPrefixes } from '../domain/lifecycle/account-deletion.js';
-import { reconcileJob } from '../domain/jobs/reconciliation.js';
-import { cancelJobWorkflow, jobWorkflowState, settleJobThroughWorkflow } from '../integrations/job-workflows.js';
+import { cancelUnfinishedJob } from '../integrations/job-workflows.js';
 import type { ObjectStore } from '../integrations/object-store.js';
-import { FIXED_OUTCOMES } from '../domain/jobs/vocabulary.js';
 
 export interface AccountDeletionDeps {
   orm: MikroORM;
@@ -19,8 +17,6 @@ export interface AccountDeletionDeps {
 
 /** Jobs of one account are few (MAX_JOBS_IN_FLIGHT); this bounds a page generously. */
 const OPEN_JOBS_PAGE = 1_000;
-/** Every job the account ever had, whatever the clock says. */
-const ANY_TIME = new Date('9999-12-31T00:00:00Z');
 
 /** The steps of an account deletion; each is idempotent, so retries and reruns change nothing twice. */
 export function createAccountDeletionActivities(deps: AccountDeletionDeps) {
@@ -31,22 +27,12 @@ export function createAccountDeletionActivities(deps: AccountDeletionDeps) {
      */
     async stopAccountJobs(input: { userId: string }): Promise<{ open: number; settled: number }> {
       const store = new JobStore(deps.orm.em.fork());
-      const jobs = await store.findUnsettled({ createdBefore: ANY_TIME, userId: input.userId, limit: OPEN_JOBS_PAGE });
+      const jobs = await store.findUnsettled({ userId: input.userId, limit: OPEN_JOBS_PAGE });
       let open = 0;
-      let settled = 0;
       for (const job of jobs) {
-        const decision = reconcileJob(await jobWorkflowState(deps.temporal, job.id), FIXED_OUTCOMES.CANCELED);
-        if (decision.action === 'complete') {
-          await store.complete(job.id, decision.resultKey);
-          settled++;
-        } else if (decision.action === 'settle' && (await settleJobThroughWorkflow(deps.temporal, deps.taskQueue, job, decision.outcome, 'Canceled by account deletion')) !== 'running') {
-          settled++;
-        } else {
-          await cancelIfRunning(deps.temporal, job.id);
-          open++;
-        }
+        if ((await cancelUnfinishedJob(deps.temporal, deps.taskQueue, job, 'Canceled by account deletion', store)) === 'stopping') open++;
       }
-      return { open, settled };
+      return { open, settled: jobs.length - open };
     },
 
     /** Deletes every object under the account's prefixes; returns how many went. */
@@ -71,12 +57,3 @@ export function createAccountDeletionActivities(deps: AccountDeletionDeps) {
 }
 
 export type AccountDeletionActivities = ReturnType<typeof createAccountDeletionActivities>;
-
-/** A workflow that closed since it was described needs no cancel: the next look settles its job. */
-async function cancelIfRunning(temporal: Client, jobId: string): Promise<void> {
-  try {
-    await cancelJobWorkflow(temporal, jobId);
-  } catch (error) {
-    if (!(error instanceof WorkflowNotFoundError)) throw error;
-  }
-}

@@ -158,9 +158,9 @@ export class JobStore {
     return row?.count ?? 0;
   }
 
-  /** Jobs created before `createdBefore` whose credits are still reserved or whose status is still open, oldest first. */
+  /** Jobs (created before `createdBefore`, if given) whose credits are still reserved or whose status is still open, oldest first. */
   async findUnsettled(options: {
-    createdBefore: Date;
+    createdBefore?: Date | undefined;
     after?: { createdAt: Date; id: string } | undefined;
     limit: number;
     /** Only this user's jobs (an operator's targeted pass). */
@@ -169,10 +169,10 @@ export class JobStore {
     const { createdBefore, after, limit, userId } = options;
     const rows = await this.em.execute<(Omit<UnsettledJobRow, 'createdAt'> & { createdAt: string })[]>(
       `select id, user_id as "userId", job_type as "jobType", status, credit_state as "creditState", created_at as "createdAt" from jobs
-        where (credit_state = 'reserved' or ${UNFINISHED}) and created_at < ?
+        where (credit_state = 'reserved' or ${UNFINISHED}) ${createdBefore ? 'and created_at < ?' : ''}
           ${after ? 'and (created_at, id) > (?, ?)' : ''} ${userId ? 'and user_id = ?' : ''}
         order by created_at, id limit ?`,
-      [createdBefore, ...(after ? [after.createdAt, after.id] : []), ...(userId ? [userId] : []), limit],
+      [...(createdBefore ? [createdBefore] : []), ...(after ? [after.createdAt, after.id] : []), ...(userId ? [userId] : []), limit],
     );
     // The driver hands timestamps over as strings (MikroORM keeps time zones its own way).
     return rows.map((row) => ({ ...row, createdAt: new Date(row.createdAt) }));

@@ -10,8 +10,9 @@ import {
 import { ApplicationFailure } from '@temporalio/common';
 import { AppError, ErrorCode, InsufficientCreditsError } from '../domain/errors.js';
 import type { ProcessJobInput, ProcessJobResult } from '../domain/jobs/contract.js';
-import type { JobSettlement, JobWorkflowState } from '../domain/jobs/reconciliation.js';
-import { JobFailure, type JobType, type UnsuccessfulOutcome } from '../domain/jobs/vocabulary.js';
+import type { JobStore } from '../db/job-store.js';
+import { reconcileJob, type JobSettlement, type JobWorkflowState } from '../domain/jobs/reconciliation.js';
+import { FIXED_OUTCOMES, JobFailure, type JobType, type UnsuccessfulOutcome } from '../domain/jobs/vocabulary.js';
 import { CreditStateKey, JobStatusKey, JobTypeKey, UserIdKey } from '../domain/search-attributes.js';
 import { admitJobUpdate, processJobWorkflow } from '../workflows/process-job.workflow.js';
 import { settleJobWorkflow } from '../workflows/settle-job.workflow.js';
@@ -67,9 +68,35 @@ export async function startJobWorkflow(client: Client, input: ProcessJobInput, t
   }
 }
 
-/** Asks the job's running workflow to stop; it refunds and records the cancellation itself. */
+/** Asks the job's running workflow to stop; it refunds and records the cancellation itself. A workflow gone since needs none. */
 export async function cancelJobWorkflow(client: Client, jobId: string): Promise<void> {
-  await client.workflow.getHandle(jobId).cancel();
+  try {
+    await client.workflow.getHandle(jobId).cancel();
+  } catch (error) {
+    if (!(error instanceof WorkflowNotFoundError)) throw error;
+  }
+}
+
+/**
+ * Stops an unfinished job as a cancel does: a workflow that completed has the job row completed from its result, a
+ * stopped one is settled as canceled (settlement workflow under the job's id), and a running one is asked to
+ * cancel. Returns which; 'stopping' while a running workflow winds down and refunds by itself.
+ */
+export async function cancelUnfinishedJob(
+  client: Client,
+  taskQueue: string,
+  job: { id: string; userId: string; jobType: JobType },
+  reason: string,
+  store: Pick<JobStore, 'complete'>,
+): Promise<'completed' | 'settled' | 'stopping'> {
+  const decision = reconcileJob(await jobWorkflowState(client, job.id), FIXED_OUTCOMES.CANCELED);
+  if (decision.action === 'complete') {
+    await store.complete(job.id, decision.resultKey);
+    return 'completed';
+  }
+  if (decision.action === 'settle' && (await settleJobThroughWorkflow(client, taskQueue, job, decision.outcome, reason)) !== 'running') return 'settled';
+  await cancelJobWorkflow(client, job.id);
+  return 'stopping';
 }
 
 /** The state of the latest run under a job's id, with a completed job workflow's result. */

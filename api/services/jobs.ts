@@ -7,10 +7,9 @@ import { AppError, ErrorCode } from '../../domain/errors.js';
 import type { JobDeadlines, ProcessJobInput } from '../../domain/jobs/contract.js';
 import type { JobSpec, UpscalerName } from '../../domain/jobs/parameters.js';
 import { creditsCost, estimatedSeconds, planJob } from '../../domain/jobs/plan.js';
-import { reconcileJob } from '../../domain/jobs/reconciliation.js';
-import { FIXED_OUTCOMES, terminalJobStatuses } from '../../domain/jobs/vocabulary.js';
+import { terminalJobStatuses } from '../../domain/jobs/vocabulary.js';
 import type { TaskQueues } from '../../domain/task-queues.js';
-import { cancelJobWorkflow, jobWorkflowState, settleJobThroughWorkflow, startJobWorkflow } from '../../integrations/job-workflows.js';
+import { cancelUnfinishedJob, startJobWorkflow } from '../../integrations/job-workflows.js';
 import type { ChangeInvalidatedCache } from '../../integrations/change-invalidated-cache.js';
 import type { ObjectStore } from '../../integrations/object-store.js';
 import { isUuid, jobIdFor } from './ids.js';
@@ -135,20 +134,12 @@ export async function cancelJob(
   if (terminalJobStatuses.includes(job.status)) {
     throw new AppError(409, ErrorCode.JOB_NOT_CANCELABLE, `The job is already ${job.status}.`, { status: job.status });
   }
-  const decision = reconcileJob(await jobWorkflowState(deps.temporal, jobId), FIXED_OUTCOMES.CANCELED);
-  if (decision.action === 'complete') {
-    await new JobStore(em).complete(jobId, decision.resultKey);
-  } else if (decision.action === 'settle') {
-    const settled = await settleJobThroughWorkflow(deps.temporal, deps.taskQueues.orchestrator, job, decision.outcome, 'Canceled by the user');
-    if (settled === 'running') await cancelAndWait(deps.temporal, jobId, waitSeconds);
-  } else {
-    await cancelAndWait(deps.temporal, jobId, waitSeconds);
-  }
+  const stopped = await cancelUnfinishedJob(deps.temporal, deps.taskQueues.orchestrator, job, 'Canceled by the user', new JobStore(em));
+  if (stopped === 'stopping') await waitForWorkflow(deps.temporal, jobId, waitSeconds);
   return findOwnJob(em, userId, jobId);
 }
 
-async function cancelAndWait(temporal: Client, jobId: string, waitSeconds: number): Promise<void> {
-  await cancelJobWorkflow(temporal, jobId);
+async function waitForWorkflow(temporal: Client, jobId: string, waitSeconds: number): Promise<void> {
   const settled = temporal.workflow.getHandle(jobId).result().catch(() => undefined);
   await Promise.race([settled, new Promise((resolve) => setTimeout(resolve, waitSeconds * 1000).unref())]);
 }
