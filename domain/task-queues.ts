@@ -8,10 +8,8 @@ export function taskQueuesFrom(config: { TEMPORAL_TASK_QUEUE_ORCHESTRATOR: strin
   return { orchestrator: config.TEMPORAL_TASK_QUEUE_ORCHESTRATOR, inference: config.TEMPORAL_TASK_QUEUE_INFERENCE };
 }
 
-/** The Temporal Schedule that starts renewal sweeps, and the id of the sweep workflow it starts. */
+/** The Temporal Schedule that starts renewal sweeps (and the prefix of their workflow ids). */
 export const RENEWAL_SWEEP_SCHEDULE_ID = 'billing-renewal-sweep';
-export const RENEWAL_SWEEP_WORKFLOW_ID = 'billing-renewal-sweep';
 
-/** The Temporal Schedule that starts job reconciliation passes, and the id of the pass it starts. */
+/** The Temporal Schedule that starts job reconciliation passes (and the prefix of their workflow ids). */
 export const JOB_RECONCILE_SCHEDULE_ID = 'job-reconciler';
-export const JOB_RECONCILE_WORKFLOW_ID = 'job-reconciler';

@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import { JOB_RECONCILE_SCHEDULE_ID, JOB_RECONCILE_WORKFLOW_ID } from '../domain/task-queues.js';
+import { JOB_RECONCILE_SCHEDULE_ID } from '../domain/task-queues.js';
 import type { ReconcileJobsInput } from '../workflows/reconcile-jobs.workflow.js';
 import { ensurePeriodicWorkflow } from './schedules.js';
 
@@ -15,7 +15,6 @@ export function ensureJobReconcileSchedule(client: Client, options: ReconcileSch
   return ensurePeriodicWorkflow(client, JOB_RECONCILE_SCHEDULE_ID, {
     intervalMs: options.intervalMs,
     workflowType: 'reconcileJobsWorkflow',
-    workflowId: JOB_RECONCILE_WORKFLOW_ID,
     taskQueue: options.taskQueue,
     args,
   });

@@ -4,9 +4,8 @@ import type { RetentionSweepInput } from '../workflows/retention-sweep.workflow.
 import type { ObjectStore } from './object-store.js';
 import { ensurePeriodicWorkflow } from './schedules.js';
 
-/** The Temporal Schedule that starts retention sweeps, and the id of the sweep it starts. */
-export const RETENTION_SWEEP_SCHEDULE_ID = 'retention-sweep';
-export const RETENTION_SWEEP_WORKFLOW_ID = 'retention-sweep';
+/** The Temporal Schedule that starts retention sweeps (and the prefix of their workflow ids). */
+const RETENTION_SWEEP_SCHEDULE_ID = 'retention-sweep';
 
 /** The Schedule that starts retention sweeps (operators: `temporal schedule trigger --schedule-id retention-sweep`). */
 export function ensureRetentionSweepSchedule(client: Client, options: { taskQueue: string; intervalMs: number; sweep: RetentionSweepInput }): Promise<'created' | 'updated'> {
@@ -14,7 +13,6 @@ export function ensureRetentionSweepSchedule(client: Client, options: { taskQueu
   return ensurePeriodicWorkflow(client, RETENTION_SWEEP_SCHEDULE_ID, {
     intervalMs: options.intervalMs,
     workflowType: 'retentionSweepWorkflow',
-    workflowId: RETENTION_SWEEP_WORKFLOW_ID,
     taskQueue: options.taskQueue,
     args,
   });

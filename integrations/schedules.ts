@@ -4,8 +4,6 @@ import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type Schedu
 export interface PeriodicWorkflow {
   intervalMs: number;
   workflowType: string;
-  /** Temporal appends each start's time to it. */
-  workflowId: string;
   taskQueue: string;
   args: unknown[];
 }
@@ -26,7 +24,8 @@ export async function ensurePeriodicWorkflow(client: Client, scheduleId: string,
     action: {
       type: 'startWorkflow',
       workflowType: periodic.workflowType,
-      workflowId: periodic.workflowId,
+      // The Schedule's own id; Temporal appends each start's time to it.
+      workflowId: scheduleId,
       taskQueue: periodic.taskQueue,
       args: periodic.args,
       workflowRunTimeout: Math.max(RUN_TIMEOUT_INTERVALS * periodic.intervalMs, SHORTEST_RUN_TIMEOUT_MS),

@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import { RENEWAL_SWEEP_SCHEDULE_ID, RENEWAL_SWEEP_WORKFLOW_ID } from '../../domain/task-queues.js';
+import { RENEWAL_SWEEP_SCHEDULE_ID } from '../../domain/task-queues.js';
 import type { RenewalSweepInput } from '../../workflows/renewal-sweep.workflow.js';
 import { ensurePeriodicWorkflow } from '../schedules.js';
 
@@ -21,7 +21,6 @@ export function ensureRenewalSweepSchedule(client: Client, options: RenewalSched
   return ensurePeriodicWorkflow(client, scheduleId, {
     intervalMs: options.intervalMs,
     workflowType: 'renewalSweepWorkflow',
-    workflowId: scheduleId === RENEWAL_SWEEP_SCHEDULE_ID ? RENEWAL_SWEEP_WORKFLOW_ID : scheduleId,
     taskQueue: options.taskQueue,
     args,
   });
