@@ -110,16 +110,19 @@ function stageClock(observe: (stage: string, seconds: number) => void) {
 /**
  * Progress reports: heartbeats once the attempt has run HEARTBEAT_AFTER_MS, and database writes at most every
  * PROGRESS_WRITE_INTERVAL_MS, the latest report written when the interval ends. The attempt's start is already
- * written (markProcessing), so a job done within the first interval writes no progress at all.
+ * written (markProcessing) and nothing is written twice, so a job done within the first interval writes no progress.
  */
 function throttledProgress(write: (fraction: number, stage: string) => Promise<void>, onStage: (stage: string) => void) {
   const heartbeatFrom = Date.now() + HEARTBEAT_AFTER_MS;
   let latest = { fraction: 0, stage: 'downloading' };
+  let written = latest;
   let lastWrite = Date.now();
   let trailing: NodeJS.Timeout | undefined;
   let pending: Promise<void> = Promise.resolve();
   const persist = () => {
     trailing = undefined;
+    if (latest.fraction === written.fraction && latest.stage === written.stage) return;
+    written = latest;
     lastWrite = Date.now();
     const { fraction, stage } = latest;
     // Progress is advisory: a failed write must not fail the job, the next one catches up.

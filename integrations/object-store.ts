@@ -48,8 +48,8 @@ export interface ObjectStore {
   presignPost(key: string, options: { contentType: string; maxBytes: number; expiresInSeconds: number }): Promise<PresignedUpload>;
   /** Reused while it has at least half of `expiresInSeconds` left (see ReusedPresignedUrls). */
   presignGet(key: string, expiresInSeconds: number): Promise<string>;
-  /** Up to 1000 keys under `prefix`, in key order after `startAfter`. */
-  list(prefix: string, startAfter?: string): Promise<string[]>;
+  /** Up to 1000 keys under `prefix`, in key order. */
+  list(prefix: string): Promise<string[]>;
   /** Deletes the keys (missing ones count as deleted); returns the keys S3 could not delete. */
   delete(keys: string[]): Promise<string[]>;
   /** Installs expiration rules by id, keeping the bucket's other rules; false when the store has no lifecycle support. */
@@ -126,8 +126,8 @@ export function createObjectStore(config: ObjectStoreConfig, client = createS3Cl
     presignGet(key, expiresInSeconds) {
       return presignedGets.get(key, expiresInSeconds);
     },
-    async list(prefix, startAfter) {
-      const out = await client.send(new ListObjectsV2Command({ Bucket, Prefix: prefix, ...(startAfter ? { StartAfter: startAfter } : {}) }));
+    async list(prefix) {
+      const out = await client.send(new ListObjectsV2Command({ Bucket, Prefix: prefix }));
       return (out.Contents ?? []).flatMap((object) => (object.Key ? [object.Key] : []));
     },
     async delete(keys) {
