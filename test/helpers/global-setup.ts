@@ -1,7 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import type { TestProject } from 'vitest/node';
 import { migrateDatabase } from '../../db/orm.js';
-import { startStripeMock } from '../../fakes/stripe-mock.js';
 import { createMigratedDatabase, readStackEnv, stackScript, withAdminClient } from '../../scripts/stack/local-stack.js';
 
 // One database per test run, so concurrent runs on one machine never drop each other's data.
@@ -14,7 +13,7 @@ declare module 'vitest' {
 }
 
 /**
- * Brings up the real PostgreSQL, Temporal and S3 servers and stripe-mock once for the integration project (the stack script
+ * Brings up the real PostgreSQL, Temporal and S3 servers once for the integration project (the stack script
  * skips what is already healthy or supplied through DATABASE_URL / S3_ENDPOINT / TEMPORAL_ADDRESS), gives the
  * tests a freshly migrated database, and stops on teardown only what it started.
  */
@@ -36,10 +35,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     databaseUrl = await createMigratedDatabase(serverUrl, ownDatabase);
   }
 
-  const stripeMock = await startStripeMock();
-  project.provide('stackEnv', { ...stackEnv, DATABASE_URL: databaseUrl, STRIPE_MOCK_URL: stripeMock.url });
+  project.provide('stackEnv', { ...stackEnv, DATABASE_URL: databaseUrl });
   return async () => {
-    await stripeMock.stop();
     const runDatabase = ownDatabase;
     if (runDatabase) await withAdminClient(serverUrl, (admin) => admin.query(`drop database if exists ${admin.escapeIdentifier(runDatabase)} with (force)`));
     if (!wasRunning && !process.env.ONESHOT_KEEP_STACK) execFileSync('bash', [stackScript, 'down'], { stdio: 'inherit' });

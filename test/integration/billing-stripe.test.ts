@@ -1,18 +1,27 @@
-import { describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkoutSession, closedDispute, refundedCharge, signStripeDelivery, stripeEvent } from '../../fakes/stripe-events.js';
+import { startStripeMock, type StripeMock } from '../../fakes/stripe-mock.js';
 import { superwallSecret } from '../../fakes/superwall.js';
 import { balanceOf, useBillingApi } from '../helpers/billing.js';
 import { signUp as clientSignUp } from '../helpers/client-flows.js';
 
 const WEBHOOK_SECRET = superwallSecret();
-const billing = useBillingApi({
+const stripeConfig = {
   STRIPE_SECRET_KEY: 'sk_test_oneshot',
   STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
   STRIPE_PRICES: JSON.stringify({ credits_50: 'price_credits_50', pro_monthly: 'price_pro_monthly' }),
   STRIPE_CHECKOUT_SUCCESS_URL: 'https://app.oneshot.test/checkout/done',
   STRIPE_CHECKOUT_CANCEL_URL: 'https://app.oneshot.test/checkout/canceled',
-  STRIPE_API_URL: inject('stackEnv').STRIPE_MOCK_URL!,
+  /** Set once stripe-mock listens; these hooks are registered before useBillingApi's, so they run before the API starts and stop after it. */
+  STRIPE_API_URL: '',
+};
+let stripeMock: StripeMock | undefined;
+beforeAll(async () => {
+  stripeMock = await startStripeMock();
+  stripeConfig.STRIPE_API_URL = stripeMock.url;
 });
+afterAll(async () => stripeMock?.stop());
+const billing = useBillingApi(stripeConfig);
 const signUp = () => clientSignUp(billing.api);
 
 function deliver(event: object, options: { secret?: string; timestamp?: number; tamper?: boolean } = {}) {
