@@ -81,9 +81,9 @@ export class Accounts {
 
   /** A session for an account whose identity was verified otherwise (a provider's identity token). */
   async signInAs(em: EntityManager, userId: string): Promise<Session> {
-    const [user] = await em.execute<UserRow[]>(`select id, email, credits from users where id = ?`, [userId]);
+    const user = await this.sessionUser(em, userId);
     if (!user) throw new AppError(401, ErrorCode.UNAUTHORIZED, 'This account no longer exists.');
-    return this.startSession(em, { id: user.id, email: user.email, credits: user.credits });
+    return this.startSession(em, user);
   }
 
   /** 401 INVALID_CREDENTIALS for an unknown email and a wrong password alike, after the same work. */
@@ -106,9 +106,8 @@ export class Accounts {
   /** Exchanges a refresh token for a new pair (see RefreshTokens for reuse handling). */
   async refresh(em: EntityManager, refreshToken: string, logger: Logger): Promise<Session> {
     const rotated = await this.refreshTokens(em).rotate(refreshToken, logger);
-    const [user] = await em.execute<UserRow[]>(`select id, email, credits from users where id = ?`, [rotated.userId]);
-    if (!user) throw new AppError(401, ErrorCode.INVALID_REFRESH_TOKEN, 'The refresh token is not valid; log in again.');
-    const session = { id: user.id, email: user.email, credits: user.credits };
+    const session = await this.sessionUser(em, rotated.userId);
+    if (!session) throw new AppError(401, ErrorCode.INVALID_REFRESH_TOKEN, 'The refresh token is not valid; log in again.');
     return { accessToken: signAccessToken(this.config, session), refreshToken: rotated.token, user: session };
   }
 
@@ -148,6 +147,12 @@ export class Accounts {
           : 0;
       return this.startSession(tx, { id, email, credits });
     });
+  }
+
+  /** The user a session carries; null when the account no longer exists. */
+  private async sessionUser(em: EntityManager, userId: string): Promise<Session['user'] | null> {
+    const [user] = await em.execute<UserRow[]>(`select id, email, credits from users where id = ?`, [userId]);
+    return user ? { id: user.id, email: user.email, credits: user.credits } : null;
   }
 
   private async startSession(em: EntityManager, user: Session['user']): Promise<Session> {
