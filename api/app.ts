@@ -20,7 +20,7 @@ import { corsFor, securityHeaders } from './middleware/security.js';
 import { createReadCaches } from './read-caches.js';
 import { ApiRoutes } from './routing.js';
 import { accountRoutes } from './routes/account.js';
-import { authRoutes } from './routes/auth.js';
+import { authRoutes, createAccounts } from './routes/auth.js';
 import { billingRoutes } from './routes/billing.js';
 import { deviceRoutes } from './routes/devices.js';
 import { docsRoutes } from './routes/docs.js';
@@ -78,8 +78,10 @@ export function apiRoutes(deps: AppDeps): ApiRoutes {
   // Authenticated routes verify the bearer token, refuse closed accounts, then charge the caller's general API budget.
   const routes = new ApiRoutes([requireUser(deps.config), requireOpenAccount(deps.orm, caches.openAccounts), limitPerUser(deps.rateLimiters.api)]);
   healthRoutes(routes, deps);
-  authRoutes(routes, deps);
-  identityRoutes(routes, deps);
+  // One account service (and one password hashing gate) for password and identity-token sign-in alike.
+  const accounts = createAccounts(deps);
+  authRoutes(routes, { ...deps, accounts });
+  identityRoutes(routes, { ...deps, accounts });
   accountRoutes(routes, deps);
   deviceRoutes(routes, deps);
   uploadRoutes(routes, deps);

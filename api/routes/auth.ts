@@ -66,8 +66,8 @@ export function createAccounts(deps: AuthRouteDeps): Accounts {
 }
 
 /** Register, login, me, refresh, logout. */
-export function authRoutes(routes: ApiRoutes, deps: AuthRouteDeps): void {
-  const accounts = createAccounts(deps);
+export function authRoutes(routes: ApiRoutes, deps: { orm: MikroORM; accounts: Accounts }): void {
+  const { accounts } = deps;
   const tags = ['auth'];
 
   routes.public({

@@ -5,8 +5,8 @@ import { AppError, ErrorCode } from '../../domain/errors.js';
 import type { VerifiedIdentity } from '../../integrations/identity/identity-token.js';
 import { createIdentityVerifiers } from '../../integrations/identity/providers.js';
 import type { ApiRoutes } from '../routing.js';
-import type { Session } from '../services/accounts.js';
-import { createAccounts, sessionBody, sessionSchema, type AuthRouteDeps } from './auth.js';
+import type { Accounts, Session } from '../services/accounts.js';
+import { sessionBody, sessionSchema, type AuthRouteDeps } from './auth.js';
 
 const identityTokenSchema = z
   .object({
@@ -21,9 +21,9 @@ const identityTokenSchema = z
 const linkedSchema = z.object({ provider: z.enum(['apple', 'google']), linked: z.literal(true) }).meta({ id: 'LinkedIdentity' });
 
 /** Sign in with Apple / Google, and linking one to a signed-in account. */
-export function identityRoutes(routes: ApiRoutes, deps: AuthRouteDeps & { config: IdentityEnv }): void {
+export function identityRoutes(routes: ApiRoutes, deps: Pick<AuthRouteDeps, 'orm'> & { config: IdentityEnv; accounts: Accounts }): void {
   const verifiers = createIdentityVerifiers(deps.config);
-  const accounts = createAccounts(deps);
+  const { accounts } = deps;
   const tags = ['auth'];
   const verify = (body: z.infer<typeof identityTokenSchema>) => verifiers(body.provider).verify(body.id_token, body.nonce);
 
