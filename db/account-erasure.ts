@@ -51,8 +51,7 @@ export class AccountErasure {
       const devices = await em.execute(`delete from devices where user_id = ? returning id`, [userId]);
       await em.execute(`delete from refresh_tokens where user_id = ?`, [userId]);
       // Provider identities (Sign in with Apple / Google) carry an email and a stable subject.
-      const [identities] = await em.execute<{ present: boolean }[]>(`select to_regclass('user_identities') is not null as present`);
-      if (identities?.present) await em.execute(`delete from user_identities where user_id = ?`, [userId]);
+      await em.execute(`delete from user_identities where user_id = ?`, [userId]);
       await em.execute(`update uploads set filename = 'erased', purged_at = coalesce(purged_at, now()) where user_id = ?`, [userId]);
       await em.execute(
         `update jobs set result_key = null, result_deleted_at = coalesce(result_deleted_at, now()), updated_at = now()
