@@ -18,7 +18,7 @@ export class AccountErasure {
   close(userId: string): Promise<void> {
     return this.em.transactional(async (em) => {
       await em.execute(
-        `update users set deleted_at = coalesce(deleted_at, now()), email = ?, password_hash = 'erased', updated_at = now() where id = ?`,
+        `update users set deleted_at = coalesce(deleted_at, now()), email = ?, password_hash = null, updated_at = now() where id = ?`,
         [pseudonymousEmail(userId), userId],
       );
       await em.execute(`update refresh_tokens set revoked_at = now() where user_id = ? and revoked_at is null`, [userId]);
