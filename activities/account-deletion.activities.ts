@@ -3,7 +3,7 @@ import { heartbeat } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { AccountErasure } from '../db/account-erasure.js';
 import { JobStore } from '../db/job-store.js';
-import { accountObjectPrefixes } from '../domain/lifecycle/account-deletion.js';
+import { accountObjectPrefixes } from '../domain/object-keys.js';
 import { cancelUnfinishedJob } from '../integrations/job-workflows.js';
 import type { ObjectStore } from '../integrations/object-store.js';
 

@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { lifecycleDays } from '../domain/lifecycle/retention.js';
+import { RESULTS_PREFIX, UPLOADS_PREFIX } from '../domain/object-keys.js';
 import type { RetentionSweepInput } from '../workflows/retention-sweep.workflow.js';
 import type { ObjectStore } from './object-store.js';
 import { ensurePeriodicWorkflow } from './schedules.js';
@@ -24,7 +25,7 @@ export function ensureRetentionSweepSchedule(client: Client, options: { taskQueu
  */
 export function installRetentionLifecycleRules(objectStore: ObjectStore, periods: { resultRetentionMs: number; uploadMaxAgeMs: number }): Promise<boolean> {
   return objectStore.putExpirationRules([
-    { id: 'oneshot-results-retention', prefix: 'results/', days: lifecycleDays(periods.resultRetentionMs) },
-    { id: 'oneshot-uploads-max-age', prefix: 'uploads/', days: lifecycleDays(periods.uploadMaxAgeMs) },
+    { id: 'oneshot-results-retention', prefix: RESULTS_PREFIX, days: lifecycleDays(periods.resultRetentionMs) },
+    { id: 'oneshot-uploads-max-age', prefix: UPLOADS_PREFIX, days: lifecycleDays(periods.uploadMaxAgeMs) },
   ]);
 }

@@ -3,6 +3,7 @@ import sharp from 'sharp';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Uploads, type UploadRow } from '../../db/uploads.js';
 import { AppError, ErrorCode } from '../../domain/errors.js';
+import { uploadKey } from '../../domain/object-keys.js';
 import type { ObjectStore, PresignedUpload } from '../../integrations/object-store.js';
 import { isUuid } from './ids.js';
 
@@ -14,11 +15,6 @@ export interface UploadRequest {
   filename: string;
   contentType: UploadContentType;
   fileSize: number;
-}
-
-/** Keys are scoped to the owner, so no presigned policy can ever reach another user's objects. */
-export function uploadKey(userId: string, uploadId: string): string {
-  return `uploads/${userId}/${uploadId}`;
 }
 
 /**

@@ -52,8 +52,3 @@ export const FIXED_OUTCOMES = {
   DEADLINE_EXCEEDED: { status: 'failed', code: JobFailure.DEADLINE_EXCEEDED, message: 'Processing took longer than allowed; no credits were charged.' },
   ABANDONED: { status: 'failed', code: JobFailure.ABANDONED, message: 'Processing stopped before the job could finish; no credits were charged.' },
 } as const satisfies Record<string, UnsuccessfulOutcome>;
-
-/** Results live beside nothing else: one object per job, owner-scoped like uploads. */
-export function resultKey(userId: string, jobId: string): string {
-  return `results/${userId}/${jobId}`;
-}

@@ -24,8 +24,3 @@ export interface AccountDeletionSummary {
   objectsDeleted: number;
   devicesRemoved: number;
 }
-
-/** Every S3 prefix holding an account's objects: its uploads and its results (uploadKey, resultKey). */
-export function accountObjectPrefixes(userId: string): string[] {
-  return [`uploads/${userId}/`, `results/${userId}/`];
-}

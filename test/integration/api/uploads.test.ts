@@ -1,7 +1,8 @@
 import sharp from 'sharp';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { uploadKey, verifyUpload } from '../../../api/services/uploads.js';
+import { verifyUpload } from '../../../api/services/uploads.js';
+import { uploadKey } from '../../../domain/object-keys.js';
 import { startApi, type TestApi } from '../../helpers/api.js';
 import { postToS3, presign, signUp } from '../../helpers/client-flows.js';
 import { gradientPng } from '../../helpers/uploads.js';
