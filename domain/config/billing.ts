@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { csv, durationMs, pem } from './env-values.js';
+import { bool, csv, durationMs, pem } from './env-values.js';
 import { productCatalogSchema } from '../billing/catalog.js';
 
 /** A JSON object in one env value (`{}` when unset). */
@@ -50,7 +50,7 @@ export const billingEnvSchema = z.object({
   /** The service account's JSON key (as downloaded from Google Cloud), used for the Play Developer API. */
   GOOGLE_SERVICE_ACCOUNT_JSON: z.string().min(1).optional(),
   /** Accept Google license-tester (test) purchases. */
-  GOOGLE_ACCEPT_TEST_PURCHASES: z.enum(['true', 'false']).transform((value) => value === 'true').default(false),
+  GOOGLE_ACCEPT_TEST_PURCHASES: bool.default(false),
   GOOGLE_API_ROOT_URL: z.string().url().default('https://androidpublisher.googleapis.com/'),
   GOOGLE_OAUTH_TOKEN_URL: z.string().url().default('https://oauth2.googleapis.com/token'),
   /** RTDN push authentication: the audience and the service account set on the Pub/Sub push subscription. */
