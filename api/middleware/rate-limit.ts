@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Middleware } from 'koa';
 import type pg from 'pg';
 import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
@@ -44,9 +45,23 @@ export type RateLimitConfig = Pick<
 
 export const RATE_LIMIT_TABLE = 'rate_limits';
 
+/** Stored keys longer than this (`rate_limits.key` is varchar(255)) are replaced by their SHA-256. */
+const MAX_PLAIN_KEY_LENGTH = 128;
+
+/**
+ * Keys are caller-controlled (an email may be 254 characters, and the prefix comes on top): a long key is stored
+ * as its hash, so no input can overflow the column. Short keys stay readable for operators.
+ */
+class BoundedKeyRateLimiterPostgres extends RateLimiterPostgres {
+  override getKey(key: string | number): string {
+    const full = super.getKey(key);
+    return full.length <= MAX_PLAIN_KEY_LENGTH ? full : `${this.keyPrefix}:sha256:${createHash('sha256').update(full).digest('hex')}`;
+  }
+}
+
 export function createRateLimiters(pool: pg.Pool, config: RateLimitConfig): RateLimiters {
   const limiter = (keyPrefix: string, points: number, duration: number) =>
-    new RateLimiterPostgres({
+    new BoundedKeyRateLimiterPostgres({
       storeClient: pool,
       storeType: 'pool',
       tableName: RATE_LIMIT_TABLE,

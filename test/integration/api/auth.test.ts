@@ -228,6 +228,13 @@ describe('login throttling (PostgreSQL-backed)', () => {
     expectError(await attempt(email, 'wrong password', uniqueIp()), 429, 'RATE_LIMITED');
   });
 
+  it('counts a 254-character email like any other (its key is hashed to fit the store): 401, then 429, never 500', async () => {
+    const email = `${'a'.repeat(64)}@${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(53)}.example`;
+    expect(email).toHaveLength(254);
+    for (let failure = 0; failure < 3; failure++) expectError(await attempt(email, 'wrong password', uniqueIp()), 401, 'INVALID_CREDENTIALS');
+    expectError(await attempt(email, 'wrong password', uniqueIp()), 429, 'RATE_LIMITED');
+  });
+
   it('a success clears the account failures', async () => {
     const { user } = await register();
     for (let round = 0; round < 3; round++) {
