@@ -20,6 +20,8 @@ export const ErrorCode = {
   EMAIL_TAKEN: 'EMAIL_TAKEN',
   // The job failure of the same name: one code whether admission refuses it (402) or a job records it.
   INSUFFICIENT_CREDITS: JobFailure.INSUFFICIENT_CREDITS,
+  // The job failure of the same name: a closed account gets no job, and no new session either.
+  ACCOUNT_CLOSED: JobFailure.ACCOUNT_CLOSED,
   UPLOAD_MISSING: 'UPLOAD_MISSING',
   UPLOAD_MISMATCH: 'UPLOAD_MISMATCH',
   UPLOAD_NOT_IMAGE: 'UPLOAD_NOT_IMAGE',
@@ -52,6 +54,10 @@ export const ErrorCode = {
   IDENTITY_PROVIDER_NOT_CONFIGURED: 'IDENTITY_PROVIDER_NOT_CONFIGURED',
   IDENTITY_EMAIL_IN_USE: 'IDENTITY_EMAIL_IN_USE',
   IDENTITY_ALREADY_LINKED: 'IDENTITY_ALREADY_LINKED',
+  // The token's nonce is not one this server issued, or it was used or expired: fetch a new one and sign in again.
+  IDENTITY_NONCE_INVALID: 'IDENTITY_NONCE_INVALID',
+  // Unlinking the last way an account without a password signs in would lock it out.
+  IDENTITY_LAST_SIGN_IN_METHOD: 'IDENTITY_LAST_SIGN_IN_METHOD',
   INTERNAL: 'INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -8,9 +8,9 @@ import { describePeriod } from '../../domain/lifecycle/retention.js';
 import type { TaskQueues } from '../../domain/task-queues.js';
 import type { RateLimiters } from '../middleware/rate-limit.js';
 import type { ApiRoutes } from '../routing.js';
-import { deleteAccount, requireReauthentication } from '../services/account-deletion.js';
+import { deleteAccount } from '../services/account-deletion.js';
 import { LoginThrottle } from '../services/login-throttle.js';
-import { PasswordHasher } from '../services/passwords.js';
+import { reauthenticationGuards, requireReauthentication } from '../services/reauthentication.js';
 
 export interface AccountRouteDeps {
   config: Pick<
@@ -45,8 +45,7 @@ const deletionSchema = z
 /** DELETE /auth/me: closes the account at once and deletes its data in a workflow (docs/privacy.md). */
 export function accountRoutes(routes: ApiRoutes, deps: AccountRouteDeps): void {
   const { ACCOUNT_DELETION_REAUTH_WINDOW: windowMs, PASSWORD_HASH_QUEUE: queue, PASSWORD_HASH_WAIT_MS: waitMs } = deps.config;
-  // Deletions are rare: a gate of one keeps their password checks from competing with logins for memory.
-  const guards = { passwords: new PasswordHasher({ concurrency: 1, queue, waitMs }), throttle: new LoginThrottle(deps.rateLimiters) };
+  const guards = reauthenticationGuards(new LoginThrottle(deps.rateLimiters), { queue, waitMs });
 
   routes.authenticated({
     method: 'delete',
@@ -67,7 +66,7 @@ export function accountRoutes(routes: ApiRoutes, deps: AccountRouteDeps): void {
     errors: { 403: [ErrorCode.REAUTHENTICATION_REQUIRED], 429: [ErrorCode.RATE_LIMITED], 503: [ErrorCode.SERVICE_UNAVAILABLE] },
     handler: async (ctx) => {
       const user = ctx.state.user;
-      await requireReauthentication(deps.orm.em, guards, user, { password: ctx.state.input.body.password, clientIp: ctx.ip, windowMs });
+      await requireReauthentication(deps.orm.em, guards, user, { password: ctx.state.input.body.password, clientIp: ctx.ip, windowMs }, 403);
       const { subscriptionStore } = await deleteAccount(
         deps.orm.em,
         { temporal: deps.temporal, taskQueue: deps.taskQueues.orchestrator, logger: ctx.state.logger },

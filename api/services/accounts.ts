@@ -79,10 +79,10 @@ export class Accounts {
     return this.createAccount(em, normalizeEmail(email), null, linkIdentity);
   }
 
-  /** A session for an account whose identity was verified otherwise (a provider's identity token). */
+  /** A session for an account whose identity was verified otherwise (a provider's identity token); never a closed one's. */
   async signInAs(em: EntityManager, userId: string): Promise<Session> {
     const user = await this.sessionUser(em, userId);
-    if (!user) throw new AppError(401, ErrorCode.UNAUTHORIZED, 'This account no longer exists.');
+    if (!user) throw new AppError(401, ErrorCode.ACCOUNT_CLOSED, 'This account has been deleted.');
     return this.startSession(em, user);
   }
 
@@ -91,7 +91,7 @@ export class Accounts {
     const email = normalizeEmail(credentials.email);
     await this.guards.login.beforeAttempt(clientIp, email);
     const [user] = await em.execute<UserRow[]>(
-      `select id, email, password_hash, credits from users where lower(email) = ?`,
+      `select id, email, password_hash, credits from users where lower(email) = ? and deleted_at is null`,
       [email],
     );
     // Accounts created by Sign in with Apple / Google have no password: verified like an unknown email.
@@ -149,9 +149,9 @@ export class Accounts {
     });
   }
 
-  /** The user a session carries; null when the account no longer exists. */
+  /** The user a session carries; null when the account no longer exists or has been closed: no session for it. */
   private async sessionUser(em: EntityManager, userId: string): Promise<Session['user'] | null> {
-    const [user] = await em.execute<UserRow[]>(`select id, email, credits from users where id = ?`, [userId]);
+    const [user] = await em.execute<UserRow[]>(`select id, email, credits from users where id = ? and deleted_at is null`, [userId]);
     return user ? { id: user.id, email: user.email, credits: user.credits } : null;
   }
 

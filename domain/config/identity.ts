@@ -14,6 +14,8 @@ export const identityEnvSchema = z.object({
   GOOGLE_SIGN_IN_CERTS_URL: z.string().url().default('https://www.googleapis.com/oauth2/v1/certs'),
   /** A token signed with a key id not in the cached key set refetches the keys at most once per this interval. */
   IDENTITY_KEYS_REFETCH_COOLDOWN: durationMs.default(30_000),
+  /** A sign-in nonce (POST /auth/identity/nonce) must be spent within this; each signs in once. */
+  IDENTITY_NONCE_TTL: durationMs.default(600_000),
 });
 
 export type IdentityEnv = z.infer<typeof identityEnvSchema>;

@@ -21,6 +21,8 @@ export type CreditState = (typeof creditStates)[number];
  */
 export const JobFailure = {
   INSUFFICIENT_CREDITS: 'INSUFFICIENT_CREDITS',
+  /** The account was closed (DELETE /auth/me) before admission: no job, no reservation. */
+  ACCOUNT_CLOSED: 'ACCOUNT_CLOSED',
   NO_FACE_FOUND: 'NO_FACE_FOUND',
   UNSUPPORTED_IMAGE: 'UNSUPPORTED_IMAGE',
   IMAGE_TOO_LARGE: 'IMAGE_TOO_LARGE',

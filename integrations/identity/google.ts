@@ -1,13 +1,13 @@
 import { OAuth2Client } from 'google-auth-library';
-import { checkNonce, invalidToken, keysUnavailable, type IdentityTokenVerifier, type VerifiedIdentity } from './identity-token.js';
+import { invalidToken, keysUnavailable, type IdentityTokenVerifier, type VerifiedIdentity } from './identity-token.js';
 
 const GOOGLE_ISSUERS = ['accounts.google.com', 'https://accounts.google.com'];
 
 /**
  * Google ID tokens verified by google-auth-library against Google's published certificates (signature, issuer,
- * audience = one of the app's OAuth client ids, expiry), plus the nonce. The library caches the certificates for
- * as long as Google says; a token signed with a key it does not have starts a fresh client (a refetch), at most
- * once per cooldown.
+ * audience = one of the app's OAuth client ids, expiry); the nonce claim is returned for the caller to check. The
+ * library caches the certificates for as long as Google says; a token signed with a key it does not have starts a
+ * fresh client (a refetch), at most once per cooldown.
  */
 export class GoogleIdentityTokens implements IdentityTokenVerifier {
   private client: OAuth2Client;
@@ -17,7 +17,7 @@ export class GoogleIdentityTokens implements IdentityTokenVerifier {
     this.client = this.newClient();
   }
 
-  async verify(idToken: string, nonce: string | undefined): Promise<VerifiedIdentity> {
+  async verify(idToken: string): Promise<VerifiedIdentity> {
     let claims;
     try {
       claims = await this.verifyWithRefetch(idToken);
@@ -25,8 +25,7 @@ export class GoogleIdentityTokens implements IdentityTokenVerifier {
       throw error instanceof Error && /Failed to retrieve verification certificates/.test(error.message) ? keysUnavailable() : invalidToken();
     }
     if (!claims?.sub || !GOOGLE_ISSUERS.includes(claims.iss)) throw invalidToken();
-    checkNonce(claims.nonce, nonce);
-    return { provider: 'google', subject: claims.sub, email: claims.email ?? null, emailVerified: claims.email_verified === true };
+    return { provider: 'google', subject: claims.sub, email: claims.email ?? null, emailVerified: claims.email_verified === true, nonce: claims.nonce ?? null };
   }
 
   private async verifyWithRefetch(idToken: string) {

@@ -11,10 +11,12 @@ export interface VerifiedIdentity {
   email: string | null;
   /** Only a verified email may name an account. */
   emailVerified: boolean;
+  /** The token's `nonce` claim; the caller checks it against a nonce the server issued (see IdentityNonces). */
+  nonce: string | null;
 }
 
 export interface IdentityTokenVerifier {
-  verify(idToken: string, nonce: string | undefined): Promise<VerifiedIdentity>;
+  verify(idToken: string): Promise<VerifiedIdentity>;
 }
 
 /** The provider's keys could not be fetched: the client may retry. */
@@ -27,14 +29,11 @@ export function invalidToken(message = 'The identity token is not valid.'): AppE
 }
 
 /**
- * The token's `nonce` claim against the raw nonce the app generated: apps hand the provider its SHA-256 (hex), as
- * Sign in with Apple recommends, or the nonce itself. A token with a nonce needs the matching one, and a nonce
- * sent with a token that carries none fails, so a token taken from one sign-in cannot be replayed into another.
+ * What the app hands the provider for a server-issued nonce, hence what the token's `nonce` claim holds: the
+ * nonce's SHA-256 (hex), as Sign in with Apple recommends, so the token never reveals the nonce itself.
  */
-export function checkNonce(claim: unknown, nonce: string | undefined): void {
-  if (claim === undefined && nonce === undefined) return;
-  if (typeof claim !== 'string' || nonce === undefined) throw invalidToken('The identity token nonce does not match.');
-  if (claim !== nonce && claim !== createHash('sha256').update(nonce).digest('hex')) throw invalidToken('The identity token nonce does not match.');
+export function nonceClaimOf(nonce: string): string {
+  return createHash('sha256').update(nonce).digest('hex');
 }
 
 /** Apple sends `email_verified` as a boolean or as the string "true". */
