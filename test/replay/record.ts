@@ -1,0 +1,86 @@
+// Records the replay corpus: `npm run replay:record -- [--label L] [--workflows PATH] [--only SUBSTRING] [--address HOST:PORT]`.
+// Runs every scenario (scenarios.ts) against a Temporal server with scripted activities and saves each history
+// as JSON under test/replay/histories/<label>/<workflow>/<scenario>.json. The label names the code that made
+// the histories (default: the short git commit), so a new recording adds to the corpus and never replaces what
+// older code recorded. Without --address (or TEMPORAL_ADDRESS) it starts an ephemeral dev server of its own.
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { Client, Connection } from '@temporalio/client';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker, type WorkflowBundle } from '@temporalio/worker';
+import * as searchAttributes from '../../domain/search-attributes.js';
+import { historyToJson } from './history-json.js';
+import { mocksFor, type Scenario, scenarios, type ScenarioContext } from './scenarios.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const { values: args } = parseArgs({
+  options: {
+    label: { type: 'string' },
+    workflows: { type: 'string', default: path.join(root, 'workflows/index.ts') },
+    only: { type: 'string' },
+    address: { type: 'string', default: process.env.TEMPORAL_ADDRESS },
+    namespace: { type: 'string', default: process.env.TEMPORAL_NAMESPACE ?? 'default' },
+  },
+});
+const workflowsPath = path.resolve(args.workflows);
+const label = args.label ?? execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: path.dirname(workflowsPath), encoding: 'utf8' }).trim();
+const outDir = path.join(root, 'test/replay/histories', label);
+
+Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
+
+const keys = Object.values(searchAttributes).filter((value) => typeof value === 'object' && value !== null && 'name' in value) as { name: string; type: string }[];
+const server = args.address ? undefined : await ephemeralServer();
+const address = args.address ?? server!.address;
+const nativeConnection = await NativeConnection.connect({ address });
+const client = new Client({ connection: await Connection.connect({ address }), namespace: args.namespace });
+const workflowBundle = await bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') });
+
+const selected = scenarios.filter((scenario) => !args.only || `${scenario.workflow}/${scenario.name}`.includes(args.only));
+console.log(`[replay:record] ${selected.length} scenarios, workflows ${workflowsPath} → ${path.relative(root, outDir)} (server ${address})`);
+const results = await Promise.allSettled(selected.map((scenario) => record(scenario, workflowBundle)));
+let failed = 0;
+results.forEach((result, index) => {
+  const { workflow, name } = selected[index]!;
+  if (result.status === 'fulfilled') console.log(`[replay:record] ${workflow}/${name}: ${result.value.join(', ')}`);
+  else {
+    failed++;
+    console.error(`[replay:record] ${workflow}/${name} FAILED: ${String(result.reason)}`);
+  }
+});
+await nativeConnection.close();
+await client.connection.close();
+await server?.teardown();
+process.exitCode = failed ? 1 : 0;
+
+async function record(scenario: Scenario, bundle: WorkflowBundle): Promise<string[]> {
+  const taskQueue = `replay-${randomUUID()}`;
+  const ctx: ScenarioContext = { client, namespace: args.namespace, taskQueue, inferenceTaskQueue: `${taskQueue}-gpu` };
+  const mocks = mocksFor(scenario);
+  const orchestrator = await Worker.create({ connection: nativeConnection, namespace: args.namespace, taskQueue, workflowBundle: bundle, activities: mocks.orchestrator });
+  const inference = await Worker.create({
+    connection: nativeConnection,
+    namespace: args.namespace,
+    taskQueue: scenario.noInferenceWorker ? `${ctx.inferenceTaskQueue}-unpolled` : ctx.inferenceTaskQueue,
+    activities: mocks.inference,
+  });
+  const recorded = await orchestrator.runUntil(inference.runUntil(() => scenario.run(ctx)));
+  const files: string[] = [];
+  for (const run of recorded) {
+    const history = await client.workflow.getHandle(run.workflowId, run.runId).fetchHistory();
+    const file = path.join(outDir, scenario.workflow, `${scenario.name}${run.suffix ? `.${run.suffix}` : ''}.json`);
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, `${historyToJson(history)}\n`);
+    files.push(path.relative(root, file));
+  }
+  return files;
+}
+
+async function ephemeralServer() {
+  const temporal = execFileSync('bash', [path.join(root, 'scripts/install/temporal.sh')], { encoding: 'utf8' }).trim();
+  const env = await TestWorkflowEnvironment.createLocal({ server: { executable: { type: 'existing-path', path: temporal }, searchAttributes: keys as never } });
+  return { address: env.address, teardown: () => env.teardown() };
+}
