@@ -7,7 +7,7 @@ import { PURCHASE_GONE, type AcknowledgementInput } from '../domain/billing/ackn
 import type { StoreSubscriptionStatus } from '../domain/billing/purchase.js';
 import type { RecheckTiming } from '../domain/billing/status.js';
 import { AppError, ErrorCode } from '../domain/errors.js';
-import type { BillingService } from '../integrations/billing/billing-service.js';
+import type { BillingService } from '../application/billing/billing-service.js';
 import type { Logger } from '../integrations/logger.js';
 import { Registry } from 'prom-client';
 import { createBillingWorkMetrics, type BillingWorkMetrics } from '../integrations/metrics/billing-metrics.js';

@@ -3,7 +3,7 @@ import type { Tracer } from '@opentelemetry/api';
 import type { Client } from '@temporalio/client';
 import Koa from 'koa';
 import type { ApiConfig } from '../domain/config/index.js';
-import type { BillingService } from '../integrations/billing/billing-service.js';
+import type { BillingService } from '../application/billing/billing-service.js';
 import type { TaskQueues } from '../domain/task-queues.js';
 import type { ChangeFeed } from '../integrations/change-feed.js';
 import type { Logger } from '../integrations/logger.js';

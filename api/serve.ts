@@ -4,7 +4,7 @@ import { AggregatorRegistry, collectDefaultMetrics, Registry } from 'prom-client
 import pg from 'pg';
 import { createOrm } from '../db/orm.js';
 import type { ApiConfig } from '../domain/config/index.js';
-import { createBillingService } from '../integrations/billing/wiring.js';
+import { createBillingService } from '../application/billing/wiring.js';
 import { ChangeFeed } from '../integrations/change-feed.js';
 import type { Logger } from '../integrations/logger.js';
 import { createApiMetrics } from '../integrations/metrics/api-metrics.js';

@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { decideCredits } from '../domain/billing/entitlement.js';
+import { ignored, type DeliveryResult } from '../domain/billing/delivery.js';
+import { revokedAt, type RevocationFact } from '../domain/billing/facts.js';
 import { decideClaim, type OwnershipPolicy, type PurchaseEvidence } from '../domain/billing/ownership.js';
 import { ledgerReference, type Store, type StoreSubscriptionStatus, type VerifiedPurchase } from '../domain/billing/purchase.js';
 import { nextCheckAt, summarizeSubscriptions, type RecheckTiming, type UserSubscriptionStatus } from '../domain/billing/status.js';
 import { AppError, ErrorCode } from '../domain/errors.js';
 import { Ledger } from './ledger.js';
-import { currentOwner, transactionOwner, transferPurchase } from './purchase-ownership.js';
+import { currentOwner, transferPurchase } from './purchase-ownership.js';
 
 /** What applying a store purchase did, and where the user's subscription stands afterwards. */
 export interface Entitlement {
@@ -17,6 +19,10 @@ export interface Entitlement {
   newlyGranted: boolean;
   /** Credits a refund or revocation took back just now (what the balance covered; the rest is owed). */
   creditsClawed: number;
+  /** Whether the transaction stands revoked (now or by an earlier report): it earns nothing. */
+  revoked: boolean;
+  /** Whether this call found it revoked for the first time (also when it revoked another period of the subscription). */
+  newlyRevoked: boolean;
   subscriptionStatus: UserSubscriptionStatus;
   expiresAt: Date | null;
   /** The store subscription this purchase belongs to, as stored after the update. */
@@ -41,8 +47,12 @@ export interface SweepCursor {
 const NEVER = new Date('9999-12-31T00:00:00Z');
 
 /**
- * The billing tables: which account owns which store transaction and subscription, and the credits they
- * earned, moved through the ledger in the same database transaction as the bookkeeping.
+ * The billing tables: which account owns which store transaction and subscription, the revocations reported for
+ * them, and the credits they earned, moved through the ledger in the same database transaction as the bookkeeping.
+ *
+ * Every change to one store transaction takes its lock first (and its purchase's, for subscriptions), records its
+ * fact, then derives the transaction's state from all the facts recorded so far (`settle`): the same facts give
+ * the same state, whatever order they came in and however many deliveries raced.
  */
 export class BillingRecords {
   constructor(
@@ -53,10 +63,18 @@ export class BillingRecords {
   /**
    * The caller presents a verified purchase: binds it to them, or refuses with 409 (PURCHASE_ACCOUNT_MISMATCH
    * when the store says it was made for another account, TRANSACTION_CLAIMED when another account holds it and
-   * may keep it), or moves it to them under the transfer policy; then grants its credits once.
+   * may keep it), or moves it to them under the transfer policy; then grants its credits once, unless a
+   * revocation of it was reported (before or after).
    */
-  claim(userId: string, purchase: VerifiedPurchase, credits: number, how: { evidence: PurchaseEvidence; policy: OwnershipPolicy }): Promise<Entitlement> {
+  claim(
+    userId: string,
+    purchase: VerifiedPurchase,
+    credits: number,
+    how: { evidence: PurchaseEvidence; policy: OwnershipPolicy },
+    reportedBy: FactSource = VALIDATE,
+  ): Promise<Entitlement> {
     return this.em.transactional(async (em) => {
+      await lockPurchase(em, purchase.store, purchase.transactionId, purchase.originalReference);
       const owner = await currentOwner(em, purchase);
       const decision = decideClaim({ caller: userId, accountToken: purchase.accountToken, owner, ...how });
       if (decision.action === 'refuse') throw refused(decision.code);
@@ -64,34 +82,40 @@ export class BillingRecords {
         await transferPurchase(em, purchase, decision.from, userId);
         await refreshUser(em, decision.from);
       }
-      return this.apply(em, userId, purchase, credits);
+      return this.apply(em, userId, purchase, credits, reportedBy);
     });
   }
 
-  /** The store's news about a purchase (notification, sweep) for whichever account owns it; null if none does. */
-  update(purchase: VerifiedPurchase, credits: number): Promise<Entitlement | null> {
+  /**
+   * The store's news about a purchase (notification, sweep, provider event) for whichever account owns it. Without
+   * an owner only a revocation is kept (it wins when the purchase is presented); null then.
+   */
+  update(purchase: VerifiedPurchase, credits: number, reportedBy: FactSource): Promise<Entitlement | null> {
     return this.em.transactional(async (em) => {
+      await lockPurchase(em, purchase.store, purchase.transactionId, purchase.originalReference);
       const owner = await currentOwner(em, purchase);
-      return owner ? this.apply(em, owner, purchase, credits) : null;
+      if (owner) return this.apply(em, owner, purchase, credits, reportedBy);
+      if (purchase.revokedAt) await recordRevocation(em, revocationOf(purchase, reportedBy));
+      return null;
     });
   }
 
-  /** A refund the store reported by transaction id alone (Google voided purchases). */
-  revokeTransaction(store: Store, transactionId: string): Promise<number> {
+  /**
+   * A refund or revocation reported by transaction id (Google voided purchases, Stripe refunds and disputes,
+   * Superwall refunds). Kept whether or not anyone presented the transaction yet; a partial refund is kept for an
+   * operator and moves nothing.
+   */
+  revoke(fact: RevocationFact): Promise<DeliveryResult> {
     return this.em.transactional(async (em) => {
-      const owner = await transactionOwner(em, store, transactionId);
-      const clawed = await revoke(em, store, transactionId);
-      if (owner) {
-        await em.execute(
-          `update subscriptions s set status = 'revoked', updated_at = now()
-             from store_transactions t
-            where t.store = ? and t.transaction_id = ? and s.store = t.store and s.store_reference = t.original_reference
-              and s.latest_transaction_id = t.transaction_id`,
-          [store, transactionId],
-        );
-        await refreshUser(em, owner);
-      }
-      return clawed;
+      const originalReference = fact.originalReference ?? (await originalReferenceOf(em, fact.store, fact.transactionId));
+      await lockPurchase(em, fact.store, fact.transactionId, originalReference);
+      await recordRevocation(em, fact);
+      const settled = await settlePurchase(em, fact.store, fact.transactionId, originalReference);
+      for (const owner of settled.owners) await refreshUser(em, owner);
+      const about = { store: fact.store, transactionId: fact.transactionId };
+      if (fact.partial) return ignored(`${fact.reason}: recorded for an operator`, about);
+      if (settled.owners.length === 0) return { outcome: 'recorded_for_later', reason: `${fact.reason} of a purchase nobody presented yet`, ...about };
+      return settled.newlyRevoked ? { outcome: 'revoked', ...about } : ignored('already revoked', about);
     });
   }
 
@@ -121,45 +145,27 @@ export class BillingRecords {
     await this.em.execute(`update subscriptions set last_checked_at = now(), next_check_at = ? where id = ?`, [nextCheck, subscriptionId]);
   }
 
-  async notificationSeen(store: Store, notificationId: string): Promise<boolean> {
-    const rows = await this.em.execute(`select 1 from store_notifications where store = ? and notification_id = ?`, [store, notificationId]);
-    return rows.length > 0;
-  }
-
-  async notificationDone(store: Store, notificationId: string, type: string): Promise<void> {
-    await this.em.execute(
-      `insert into store_notifications (store, notification_id, notification_type) values (?, ?, ?) on conflict do nothing`,
-      [store, notificationId, type],
-    );
-  }
-
-  private async apply(em: EntityManager, userId: string, purchase: VerifiedPurchase, credits: number): Promise<Entitlement> {
-    const revokedBefore = await bindTransaction(em, userId, purchase);
+  private async apply(em: EntityManager, userId: string, purchase: VerifiedPurchase, credits: number, reportedBy: FactSource): Promise<Entitlement> {
+    await bindTransaction(em, userId, purchase);
+    if (purchase.revokedAt) await recordRevocation(em, revocationOf(purchase, reportedBy));
     const subscription = purchase.subscription ? await this.upsertSubscription(em, userId, purchase) : null;
 
-    let creditsAdded = 0;
-    let newlyGranted = false;
-    let creditsClawed = 0;
-    const decision = decideCredits(purchase, credits, { revokedBefore });
-    if (decision.action === 'claw') {
-      creditsClawed = await revoke(em, purchase.store, purchase.transactionId);
-    } else if (decision.action === 'grant') {
-      const reference = ledgerReference(purchase.store, purchase.transactionId);
-      const grantedTo = await grantee(em, reference);
-      // A transferred purchase's credits stay with the account they were granted to.
-      if (grantedTo === null || grantedTo === userId) {
-        const outcome = await new Ledger(em).grant(userId, decision.amount, decision.type, reference, { productId: purchase.productId });
-        creditsAdded = outcome.amount;
-        newlyGranted = outcome.applied;
-        await em.execute(`update store_transactions set credits = ? where store = ? and transaction_id = ?`, [
-          outcome.amount,
-          purchase.store,
-          purchase.transactionId,
-        ]);
-      }
-    }
+    const decision = decideCredits(purchase, credits);
+    const grant = decision.action === 'grant' ? { type: decision.type, amount: decision.amount, userId, productId: purchase.productId } : null;
+    const settled = await settlePurchase(em, purchase.store, purchase.transactionId, purchase.originalReference, grant);
+    for (const owner of settled.owners) if (owner !== userId) await refreshUser(em, owner);
     const summary = await refreshUser(em, userId);
-    return { userId, creditsAdded, newlyGranted, creditsClawed, subscriptionStatus: summary.status, expiresAt: summary.expiresAt, subscription };
+    return {
+      userId,
+      creditsAdded: settled.granted,
+      newlyGranted: settled.newlyGranted,
+      creditsClawed: settled.clawed,
+      revoked: settled.revoked,
+      newlyRevoked: settled.newlyRevoked,
+      subscriptionStatus: summary.status,
+      expiresAt: summary.expiresAt,
+      subscription,
+    };
   }
 
   private async upsertSubscription(em: EntityManager, userId: string, purchase: VerifiedPurchase): Promise<Entitlement['subscription']> {
@@ -206,50 +212,174 @@ export class BillingRecords {
   }
 }
 
-/** Binds the transaction to the user (first account wins); returns whether it was already revoked. */
-async function bindTransaction(em: EntityManager, userId: string, purchase: VerifiedPurchase): Promise<boolean> {
+/** Who reported a fact, under which id: a delivery, the app's validate call, or the renewal sweep. */
+export interface FactSource {
+  source: RevocationFact['source'];
+  eventId: string;
+}
+const VALIDATE: FactSource = { source: 'validate', eventId: 'validate' };
+
+/**
+ * Serializes everything that concerns one store transaction (and, for subscriptions, the purchase it renews), even
+ * before any row exists for it: deliveries of the same event at once, or a refund racing its purchase, take turns.
+ * Always the transaction first, then the purchase, so two locks never wait on each other in a circle.
+ */
+async function lockPurchase(em: EntityManager, store: Store, transactionId: string, originalReference: string | null): Promise<void> {
+  await em.execute(`select pg_advisory_xact_lock(hashtextextended(?, 0))`, [`store-transaction:${store}:${transactionId}`]);
+  if (originalReference && originalReference !== transactionId) {
+    await em.execute(`select pg_advisory_xact_lock(hashtextextended(?, 0))`, [`store-purchase:${store}:${originalReference}`]);
+  }
+}
+
+/** Binds the transaction to the user (first account wins) and keeps the earliest store time reported for it. */
+async function bindTransaction(em: EntityManager, userId: string, purchase: VerifiedPurchase): Promise<void> {
   await em.execute(
-    `insert into store_transactions (store, transaction_id, user_id, product_id, kind, original_reference, environment)
-     values (?, ?, ?, ?, ?, ?, ?) on conflict (store, transaction_id) do nothing`,
-    [purchase.store, purchase.transactionId, userId, purchase.productId, purchase.kind, purchase.originalReference, purchase.environment],
+    `insert into store_transactions (store, transaction_id, user_id, product_id, kind, original_reference, environment, observed_at)
+     values (?, ?, ?, ?, ?, ?, ?, ?)
+     on conflict (store, transaction_id) do update set observed_at = least(store_transactions.observed_at, excluded.observed_at)`,
+    [purchase.store, purchase.transactionId, userId, purchase.productId, purchase.kind, purchase.originalReference, purchase.environment, purchase.purchasedAt],
   );
-  const [row] = await em.execute<{ user_id: string; revoked_at: Date | null }[]>(
-    `select user_id, revoked_at from store_transactions where store = ? and transaction_id = ? for update`,
-    [purchase.store, purchase.transactionId],
-  );
+  const [row] = await em.execute<{ user_id: string }[]>(`select user_id from store_transactions where store = ? and transaction_id = ? for update`, [
+    purchase.store,
+    purchase.transactionId,
+  ]);
   if (row?.user_id !== userId) throw refused(ErrorCode.TRANSACTION_CLAIMED);
-  return row.revoked_at !== null;
+}
+
+function revocationOf(purchase: VerifiedPurchase, reportedBy: FactSource): RevocationFact {
+  return {
+    store: purchase.store,
+    transactionId: purchase.transactionId,
+    originalReference: purchase.originalReference,
+    ...reportedBy,
+    partial: false,
+    reason: 'the store reports it refunded or revoked',
+    revokedAt: purchase.revokedAt!,
+  };
+}
+
+async function recordRevocation(em: EntityManager, fact: RevocationFact): Promise<void> {
+  await em.execute(
+    `insert into purchase_revocations (store, transaction_id, source, event_id, original_reference, partial, reason, revoked_at)
+     values (?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing`,
+    [fact.store, fact.transactionId, fact.source, fact.eventId, fact.originalReference, fact.partial, fact.reason, fact.revokedAt],
+  );
+}
+
+async function originalReferenceOf(em: EntityManager, store: Store, transactionId: string): Promise<string | null> {
+  const [row] = await em.execute<{ original_reference: string }[]>(
+    `select original_reference from store_transactions where store = ? and transaction_id = ?`,
+    [store, transactionId],
+  );
+  return row?.original_reference ?? null;
+}
+
+interface PendingGrant {
+  userId: string;
+  type: 'purchase' | 'subscription_grant';
+  amount: number;
+  productId: string;
+}
+
+interface Settled {
+  /** Credits the transaction earned (also when granted before); 0 if none. */
+  granted: number;
+  newlyGranted: boolean;
+  /** Credits taken back just now, over every transaction settled. */
+  clawed: number;
+  revoked: boolean;
+  /** Whether this settlement found the transaction revoked for the first time. */
+  newlyRevoked: boolean;
+  /** Accounts whose credits or subscriptions the settlement touched. */
+  owners: string[];
 }
 
 /**
- * Marks the transaction revoked and takes back what it earned from the account it was granted to, once. What
- * the balance cannot cover now (credits reserved by running jobs) stays owed and is collected from credits
- * that come back later; credits already spent on finished jobs stay spent.
+ * Derives a transaction's state from every fact recorded for it, under its locks: revoked (and its credits taken
+ * back, once) when a revocation applies, else granted once when `grant` says this fact earns credits. A subscription
+ * revocation also settles the purchase's other periods, which a revocation before their start revokes too.
  */
-async function revoke(em: EntityManager, store: Store, transactionId: string): Promise<number> {
-  const marked = await em.execute<{ transaction_id: string }[]>(
-    `update store_transactions set revoked_at = now() where store = ? and transaction_id = ? and revoked_at is null
-     returning transaction_id`,
+async function settlePurchase(
+  em: EntityManager,
+  store: Store,
+  transactionId: string,
+  originalReference: string | null,
+  grant: PendingGrant | null = null,
+): Promise<Settled> {
+  const settled = await settleTransaction(em, store, transactionId, grant);
+  if (!originalReference) return settled;
+  const others = await em.execute<{ transaction_id: string }[]>(
+    `select transaction_id from store_transactions
+      where store = ? and original_reference = ? and kind = 'subscription' and transaction_id <> ? order by transaction_id`,
+    [store, originalReference, transactionId],
+  );
+  for (const other of others) {
+    const more = await settleTransaction(em, store, other.transaction_id, null);
+    settled.clawed += more.clawed;
+    settled.newlyRevoked ||= more.newlyRevoked;
+    settled.owners = [...new Set([...settled.owners, ...more.owners])];
+  }
+  return settled;
+}
+
+async function settleTransaction(em: EntityManager, store: Store, transactionId: string, grant: PendingGrant | null): Promise<Settled> {
+  const [row] = await em.execute<{ user_id: string; kind: 'consumable' | 'subscription'; original_reference: string; observed_at: Date; revoked_at: Date | null }[]>(
+    `select user_id, kind, original_reference, observed_at, revoked_at from store_transactions where store = ? and transaction_id = ? for update`,
     [store, transactionId],
   );
-  if (marked.length === 0) return 0;
+  if (!row) return { granted: 0, newlyGranted: false, clawed: 0, revoked: false, newlyRevoked: false, owners: [] };
+  const revocations = await em.execute<{ transaction_id: string; revoked_at: Date }[]>(
+    `select transaction_id, revoked_at from purchase_revocations
+      where store = ? and not partial and (transaction_id = ? or original_reference = ?)`,
+    [store, transactionId, row.original_reference],
+  );
+  const at = revokedAt({
+    kind: row.kind,
+    observedAt: new Date(row.observed_at),
+    ownRevocations: revocations.filter((fact) => fact.transaction_id === transactionId).map((fact) => new Date(fact.revoked_at)),
+    subscriptionRevocations: revocations.filter((fact) => fact.transaction_id !== transactionId).map((fact) => new Date(fact.revoked_at)),
+  });
   const reference = ledgerReference(store, transactionId);
-  const [grant] = await em.execute<{ user_id: string; amount: number }[]>(
+  const grantedTo = await grantee(em, reference);
+  if (at) {
+    if (row.revoked_at === null || new Date(row.revoked_at).getTime() !== at.getTime()) {
+      await em.execute(`update store_transactions set revoked_at = ? where store = ? and transaction_id = ?`, [at, store, transactionId]);
+      await em.execute(`update subscriptions set status = 'revoked', updated_at = now() where store = ? and latest_transaction_id = ?`, [
+        store,
+        transactionId,
+      ]);
+    }
+    const clawed = grantedTo ? await claw(em, grantedTo.userId, grantedTo.amount, reference, transactionId) : 0;
+    const owners = [...new Set([row.user_id, ...(grantedTo ? [grantedTo.userId] : [])])];
+    return { granted: 0, newlyGranted: false, clawed, revoked: true, newlyRevoked: row.revoked_at === null, owners };
+  }
+  // A transferred purchase's credits stay with the account they were granted to.
+  if (!grant || (grantedTo && grantedTo.userId !== grant.userId)) {
+    const granted = grantedTo?.userId === row.user_id ? grantedTo.amount : 0;
+    return { granted, newlyGranted: false, clawed: 0, revoked: false, newlyRevoked: false, owners: [row.user_id] };
+  }
+  const outcome = await new Ledger(em).grant(grant.userId, grant.amount, grant.type, reference, { productId: grant.productId });
+  await em.execute(`update store_transactions set credits = ? where store = ? and transaction_id = ?`, [outcome.amount, store, transactionId]);
+  return { granted: outcome.amount, newlyGranted: outcome.applied, clawed: 0, revoked: false, newlyRevoked: false, owners: [row.user_id] };
+}
+
+/**
+ * Takes back what the transaction earned from the account it was granted to, once. What the balance cannot cover
+ * now (credits reserved by running jobs) stays owed and is collected from credits that come back later; credits
+ * already spent on finished jobs stay spent.
+ */
+async function claw(em: EntityManager, userId: string, amount: number, reference: string, transactionId: string): Promise<number> {
+  const outcome = await new Ledger(em).claw(userId, amount, reference, { transactionId });
+  return outcome.applied ? -outcome.amount : 0;
+}
+
+/** The account a store transaction's credits were granted to, and how many, if they were. */
+async function grantee(em: EntityManager, reference: string): Promise<{ userId: string; amount: number } | null> {
+  const [row] = await em.execute<{ user_id: string; amount: number }[]>(
     `select user_id, amount from credit_transactions where type in ('purchase', 'subscription_grant') and reference = ?`,
     [reference],
   );
-  if (!grant) return 0;
-  const outcome = await new Ledger(em).claw(grant.user_id, grant.amount, reference, { transactionId });
-  return -outcome.amount;
-}
-
-/** The account a store transaction's credits were granted to, if they were. */
-async function grantee(em: EntityManager, reference: string): Promise<string | null> {
-  const [row] = await em.execute<{ user_id: string }[]>(
-    `select user_id from credit_transactions where type in ('purchase', 'subscription_grant') and reference = ?`,
-    [reference],
-  );
-  return row?.user_id ?? null;
+  return row ? { userId: row.user_id, amount: row.amount } : null;
 }
 
 async function refreshUser(em: EntityManager, userId: string): Promise<{ status: UserSubscriptionStatus; expiresAt: Date | null }> {

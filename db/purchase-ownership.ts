@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Store, VerifiedPurchase } from '../domain/billing/purchase.js';
+import type { VerifiedPurchase } from '../domain/billing/purchase.js';
 
 interface OwnerRow {
   user_id: string;
@@ -24,15 +24,6 @@ export async function currentOwner(em: EntityManager, purchase: VerifiedPurchase
     [purchase.store, references],
   );
   return subscription?.user_id ?? null;
-}
-
-/** The owner of one store transaction, if any account holds it. */
-export async function transactionOwner(em: EntityManager, store: Store, transactionId: string): Promise<string | null> {
-  const [row] = await em.execute<OwnerRow[]>(`select user_id from store_transactions where store = ? and transaction_id = ?`, [
-    store,
-    transactionId,
-  ]);
-  return row?.user_id ?? null;
 }
 
 /**

@@ -25,7 +25,7 @@ export function checkoutSession(userId: string, productId: string, overrides: Re
 }
 
 export function refundedCharge(paymentIntent: string, refunded = true): object {
-  return { id: id('ch'), object: 'charge', payment_intent: paymentIntent, refunded, amount_refunded: refunded ? 499 : 100 };
+  return { id: id('ch'), object: 'charge', payment_intent: paymentIntent, refunded, amount: 499, currency: 'usd', amount_refunded: refunded ? 499 : 100 };
 }
 
 export function closedDispute(paymentIntent: string, status: 'lost' | 'won'): object {

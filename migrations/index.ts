@@ -10,6 +10,7 @@ import { Migration20261220000000_web_billing } from './Migration20261220000000_w
 import { Migration20261220000100_identities } from './Migration20261220000100_identities.js';
 import { Migration20261221000000_lifecycle } from './Migration20261221000000_lifecycle.js';
 import { Migration20261230000000_account_change_notify } from './Migration20261230000000_account_change_notify.js';
+import { Migration20270101000000_purchase_facts } from './Migration20270101000000_purchase_facts.js';
 import { Migration20270102000000_identity_nonces } from './Migration20270102000000_identity_nonces.js';
 import { Migration20270102000100_erased_objects_recheck } from './Migration20270102000100_erased_objects_recheck.js';
 
@@ -29,6 +30,7 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261220000100_identities', class: Migration20261220000100_identities },
   { name: 'Migration20261221000000_lifecycle', class: Migration20261221000000_lifecycle },
   { name: 'Migration20261230000000_account_change_notify', class: Migration20261230000000_account_change_notify },
+  { name: 'Migration20270101000000_purchase_facts', class: Migration20270101000000_purchase_facts },
   { name: 'Migration20270102000000_identity_nonces', class: Migration20270102000000_identity_nonces },
   { name: 'Migration20270102000100_erased_objects_recheck', class: Migration20270102000100_erased_objects_recheck },
 ];

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { countOutcome, type BillingRequestMetrics } from '../../integrations/metrics/billing-metrics.js';
 import { ErrorCode } from '../../domain/errors.js';
-import type { BillingService } from '../../integrations/billing/billing-service.js';
+import type { BillingService } from '../../application/billing/billing-service.js';
 import type { ApiRoutes } from '../routing.js';
+import { deliveryBody, webhookResponseSchema } from './superwall.js';
 
 export interface BillingRouteDeps {
   /** Built once by the process main. */
@@ -32,7 +33,6 @@ const validateResponseSchema = z
   })
   .meta({ id: 'ValidateReceiptResponse' });
 
-const notificationResponseSchema = z.object({ status: z.enum(['processed', 'duplicate', 'ignored']) });
 
 const receiptErrors = {
   409: [ErrorCode.TRANSACTION_CLAIMED, ErrorCode.PURCHASE_ACCOUNT_MISMATCH],
@@ -91,11 +91,12 @@ export function billingRoutes(routes: ApiRoutes, deps: BillingRouteDeps): void {
     description: 'The signed payload is verified against the App Store chain; each notificationUUID is acted on once.',
     tags,
     request: { body: z.object({ signedPayload: z.string().min(1) }) },
-    responses: { 200: { description: 'Accepted.', schema: notificationResponseSchema } },
+    responses: { 200: { description: 'Accepted.', schema: webhookResponseSchema } },
     errors: { 422: [ErrorCode.RECEIPT_INVALID, ErrorCode.RECEIPT_WRONG_APP, ErrorCode.RECEIPT_WRONG_ENVIRONMENT], 503: receiptErrors[503] },
     handler: async (ctx) => {
       const { notifications } = deps.metrics.billing;
-      ctx.body = { status: await countOutcome(notifications, 'apple', () => billing.appleNotification(ctx.state.input.body.signedPayload), String) };
+      const receive = () => billing.appleNotification(ctx.state.input.body.signedPayload);
+      ctx.body = deliveryBody(await countOutcome(notifications, 'apple', receive, (result) => result.outcome));
     },
   });
 
@@ -106,12 +107,12 @@ export function billingRoutes(routes: ApiRoutes, deps: BillingRouteDeps): void {
     description: "Requires the push's Google-signed OIDC token; each Pub/Sub message id is acted on once.",
     tags,
     request: { body: z.object({ message: z.object({ data: z.string(), messageId: z.string() }).loose() }).loose() },
-    responses: { 200: { description: 'Accepted.', schema: notificationResponseSchema } },
+    responses: { 200: { description: 'Accepted.', schema: webhookResponseSchema } },
     errors: { 401: [ErrorCode.UNAUTHORIZED], 503: receiptErrors[503] },
     handler: async (ctx) => {
       const { notifications } = deps.metrics.billing;
       const receive = () => billing.googleNotification(ctx.get('authorization') || undefined, ctx.state.input.body);
-      ctx.body = { status: await countOutcome(notifications, 'google', receive, String) };
+      ctx.body = deliveryBody(await countOutcome(notifications, 'google', receive, (result) => result.outcome));
     },
   });
 }

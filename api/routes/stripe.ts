@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { countOutcome, type BillingRequestMetrics } from '../../integrations/metrics/billing-metrics.js';
 import { ErrorCode } from '../../domain/errors.js';
-import type { BillingService } from '../../integrations/billing/billing-service.js';
+import type { BillingService } from '../../application/billing/billing-service.js';
 import type { ApiRoutes } from '../routing.js';
-import { webhookResponseSchema } from './superwall.js';
+import { deliveryBody, webhookResponseSchema } from './superwall.js';
 
 const checkoutRequestSchema = z
   .object({
@@ -38,7 +38,7 @@ export function stripeRoutes(routes: ApiRoutes, deps: { billing: BillingService;
     errors: { 422: [ErrorCode.PRODUCT_UNKNOWN], 503: [ErrorCode.STORE_NOT_CONFIGURED, ErrorCode.STORE_UNAVAILABLE] },
     handler: async (ctx) => {
       const { product_id, idempotency_key } = ctx.state.input.body;
-      const session = await deps.billing.stripe().createSession(ctx.state.user.id, product_id, idempotency_key);
+      const session = await deps.billing.stripeCheckout(ctx.state.user.id, product_id, idempotency_key);
       ctx.status = 201;
       ctx.body = { session_id: session.id, url: session.url } satisfies z.infer<typeof checkoutResponseSchema>;
     },
@@ -51,14 +51,16 @@ export function stripeRoutes(routes: ApiRoutes, deps: { billing: BillingService;
     description:
       'Verified with the endpoint signing secret (`Stripe-Signature`, five-minute tolerance) and acted on once per ' +
       'event id: `checkout.session.completed` / `checkout.session.async_payment_succeeded` (paid) grant the pack ' +
-      'once; `charge.refunded` (full refund) and `charge.dispute.closed` (lost) claw it back; other events are recorded.',
+      'once; `charge.refunded` (full refund) and `charge.dispute.closed` (lost) claw it back, also when they arrive ' +
+      'before the payment (the payment then grants nothing); partial refunds are recorded for an operator; other ' +
+      'events are recorded. The status says what the delivery did.',
     tags,
     request: { body: z.object({}).loose().meta({ description: 'A Stripe event.' }) },
     responses: { 200: { description: 'Accepted.', schema: webhookResponseSchema } },
     errors: { 400: [ErrorCode.WEBHOOK_SIGNATURE_INVALID], 503: [ErrorCode.STORE_NOT_CONFIGURED] },
     handler: async (ctx) => {
-      const receive = () => deps.billing.stripe().receive(ctx.request.rawBody, ctx.get('stripe-signature') || undefined);
-      ctx.body = { status: await countOutcome(deps.metrics.billing.notifications, 'stripe', receive, String) };
+      const receive = () => deps.billing.stripeWebhook(ctx.request.rawBody, ctx.get('stripe-signature') || undefined);
+      ctx.body = deliveryBody(await countOutcome(deps.metrics.billing.notifications, 'stripe', receive, (result) => result.outcome));
     },
   });
 }

@@ -1,4 +1,5 @@
 import type { ProductKind } from './catalog.js';
+import type { VerifiedPurchase } from './purchase.js';
 
 /**
  * A Google Play purchase still to be acknowledged (subscriptions) or consumed (packs). Google refunds a purchase
@@ -24,4 +25,9 @@ export const PURCHASE_GONE = 'PurchaseGone';
 
 export function acknowledgementWorkflowId(transactionId: string): string {
   return `store-ack-google-${transactionId}`;
+}
+
+/** Hands a purchase whose acknowledgement failed to something that retries it durably (a workflow starter). */
+export interface AcknowledgementQueue {
+  enqueue(purchase: VerifiedPurchase, userId: string): Promise<void>;
 }

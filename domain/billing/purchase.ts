@@ -28,6 +28,8 @@ export interface VerifiedPurchase {
   originalReference: string;
   /** When the store produced this view; older views never overwrite newer ones. */
   observedAt: Date;
+  /** The store's time of the transaction itself (a subscription period's start): what a revocation is compared with. */
+  purchasedAt: Date;
   /** Set when the store refunded or revoked this transaction. */
   revokedAt: Date | null;
   subscription: SubscriptionState | null;

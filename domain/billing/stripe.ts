@@ -9,13 +9,14 @@ export interface CheckoutMetadata {
 
 export type StripeDecision =
   | { action: 'grant'; userId: string; purchase: VerifiedPurchase }
-  | { action: 'revoke'; paymentIntentId: string }
+  | { action: 'revoke'; paymentIntentId: string; partial: boolean; reason: string; revokedAt: Date }
   | { action: 'ignore'; reason: string };
 
 /**
  * What a verified Stripe event does to credits. A paid checkout session of ours grants its pack once (the
  * payment intent is the transaction, like a store's transaction id); a full refund or a lost dispute takes it
- * back through the same clawback rules as a store refund. Partial refunds are left to an operator.
+ * back through the same clawback rules as a store refund. A partial refund is recorded for an operator and takes
+ * nothing back by itself.
  */
 export function decideStripeEvent(event: Stripe.Event): StripeDecision {
   switch (event.type) {
@@ -24,15 +25,17 @@ export function decideStripeEvent(event: Stripe.Event): StripeDecision {
       return decideSession(event.data.object, event);
     case 'charge.refunded': {
       const charge = event.data.object;
-      if (!charge.refunded) return { action: 'ignore', reason: 'partial refund' };
       const paymentIntentId = idOf(charge.payment_intent);
-      return paymentIntentId ? { action: 'revoke', paymentIntentId } : { action: 'ignore', reason: 'charge without a payment intent' };
+      if (!paymentIntentId) return { action: 'ignore', reason: 'charge without a payment intent' };
+      const reason = charge.refunded ? 'refund' : `partial refund (${charge.amount_refunded} of ${charge.amount} ${charge.currency})`;
+      return { action: 'revoke', paymentIntentId, partial: !charge.refunded, reason, revokedAt: new Date(event.created * 1000) };
     }
     case 'charge.dispute.closed': {
       const dispute = event.data.object;
       if (dispute.status !== 'lost') return { action: 'ignore', reason: `dispute ${dispute.status}` };
       const paymentIntentId = idOf(dispute.payment_intent);
-      return paymentIntentId ? { action: 'revoke', paymentIntentId } : { action: 'ignore', reason: 'dispute without a payment intent' };
+      if (!paymentIntentId) return { action: 'ignore', reason: 'dispute without a payment intent' };
+      return { action: 'revoke', paymentIntentId, partial: false, reason: 'dispute lost', revokedAt: new Date(event.created * 1000) };
     }
     default:
       return { action: 'ignore', reason: 'event type not used' };
@@ -57,6 +60,7 @@ function decideSession(session: Stripe.Checkout.Session, event: Stripe.Event): S
       transactionId: paymentIntentId,
       originalReference: session.id,
       observedAt: new Date(event.created * 1000),
+      purchasedAt: new Date(event.created * 1000),
       revokedAt: null,
       subscription: null,
       replacesReference: null,

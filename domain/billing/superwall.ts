@@ -24,6 +24,7 @@ export const superwallEventSchema = z
         price: z.number().nullish(),
         bundleId: z.string().nullish(),
         ts: z.number().optional(),
+        purchasedAt: z.number().nullish(),
       })
       .loose(),
   })
@@ -83,6 +84,7 @@ export function decideSuperwallEvent(event: SuperwallEvent, rules: SuperwallRule
       transactionId: data.transactionId,
       originalReference: data.originalTransactionId ?? data.transactionId,
       observedAt,
+      purchasedAt: new Date(data.purchasedAt ?? observedAt.getTime()),
       revokedAt: refund ? observedAt : null,
       // Superwall's original transaction id is not Google's purchase token: subscription rows stay the stores' own.
       subscription: null,

@@ -196,6 +196,7 @@ export class AppleStore {
       transactionId,
       originalReference: originalTransactionId ?? transactionId,
       observedAt: context.observedAt,
+      purchasedAt: new Date(transaction.purchaseDate ?? context.observedAt.getTime()),
       revokedAt,
       subscription,
       replacesReference: null,

@@ -75,6 +75,8 @@ export class GooglePlayStore {
       transactionId: item.latestSuccessfulOrderId ?? `${token}:${item.expiryTime}`,
       originalReference: token,
       observedAt: new Date(),
+      // A revoked Google subscription token never renews again (a resubscription is a new token): its start will do.
+      purchasedAt: new Date(data.startTime ?? Date.now()),
       revokedAt: null,
       subscription: { status, expiresAt, autoRenew: item.autoRenewingPlan?.autoRenewEnabled === true },
       replacesReference: data.linkedPurchaseToken ?? null,
@@ -94,6 +96,7 @@ export class GooglePlayStore {
       transactionId: data.orderId ?? token,
       originalReference: token,
       observedAt,
+      purchasedAt: data.purchaseTimeMillis ? new Date(Number(data.purchaseTimeMillis)) : observedAt,
       revokedAt: data.purchaseState === PURCHASED ? null : observedAt,
       subscription: null,
       replacesReference: null,

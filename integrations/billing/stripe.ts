@@ -1,10 +1,8 @@
 import Stripe from 'stripe';
 import type { ProductCatalog } from '../../domain/billing/catalog.js';
-import { decideStripeEvent, type CheckoutMetadata } from '../../domain/billing/stripe.js';
+import type { CheckoutMetadata } from '../../domain/billing/stripe.js';
 import { AppError, ErrorCode } from '../../domain/errors.js';
 import type { Logger } from '../logger.js';
-import type { NotificationOutcome } from './billing-service.js';
-import type { ProviderPurchases } from './provider-purchases.js';
 
 export interface StripeCheckoutSettings {
   secretKey: string;
@@ -24,8 +22,8 @@ export interface CheckoutSession {
 
 /**
  * Credit packs bought through Stripe Checkout on the web. The session carries the buyer's account (client
- * reference and metadata, set here, never by the client); the webhook, verified by the official library, grants
- * the pack once when the session is paid and claws it back on a refund or a lost dispute.
+ * reference and metadata, set here, never by the client); webhook deliveries are verified by the official library
+ * and handed back as events (what they do is the billing service's decision).
  */
 export class StripeCheckout {
   private readonly stripe: Stripe;
@@ -33,7 +31,6 @@ export class StripeCheckout {
   constructor(
     private readonly settings: StripeCheckoutSettings,
     private readonly catalog: ProductCatalog,
-    private readonly purchases: ProviderPurchases,
     private readonly logger: Logger,
   ) {
     this.stripe = new Stripe(settings.secretKey, { maxNetworkRetries: 2, ...apiAddress(settings.apiUrl) });
@@ -71,25 +68,15 @@ export class StripeCheckout {
     }
   }
 
-  /** One webhook delivery: `rawBody` exactly as received; 400 when the signature or its timestamp is not accepted. */
-  async receive(rawBody: string, signature: string | undefined): Promise<NotificationOutcome> {
-    let event: Stripe.Event;
+  /** One webhook delivery, verified: `rawBody` exactly as received; 400 when the signature or its timestamp is not accepted. */
+  verify(rawBody: string, signature: string | undefined): Stripe.Event {
     try {
       // The library checks the signature and that its timestamp is within its default tolerance (five minutes).
-      event = this.stripe.webhooks.constructEvent(rawBody, signature ?? '', this.settings.webhookSecret);
+      return this.stripe.webhooks.constructEvent(rawBody, signature ?? '', this.settings.webhookSecret);
     } catch (error) {
       if (!(error instanceof Stripe.errors.StripeSignatureVerificationError)) throw error;
       throw new AppError(400, ErrorCode.WEBHOOK_SIGNATURE_INVALID, 'The webhook signature does not verify.');
     }
-    return this.purchases.once('stripe', event.id, event.type, async () => {
-      const decision = decideStripeEvent(event);
-      if (decision.action === 'revoke') return this.purchases.revoke('stripe', decision.paymentIntentId);
-      if (decision.action === 'grant' && this.catalog[decision.purchase.productId]?.type === 'consumable') {
-        return this.purchases.apply(decision.purchase, [decision.userId]);
-      }
-      this.logger.info({ eventId: event.id, type: event.type, reason: decision.action === 'ignore' ? decision.reason : 'not a catalog pack' }, 'stripe event recorded only');
-      return 'ignored';
-    });
   }
 }
 

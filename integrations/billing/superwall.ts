@@ -1,28 +1,27 @@
 import { Webhook, WebhookVerificationError } from 'svix';
-import { decideSuperwallEvent, superwallEventSchema, type SuperwallRules } from '../../domain/billing/superwall.js';
+import { superwallEventSchema, type SuperwallEvent } from '../../domain/billing/superwall.js';
 import { AppError, ErrorCode } from '../../domain/errors.js';
 import type { Logger } from '../logger.js';
-import type { NotificationOutcome } from './billing-service.js';
-import type { ProviderPurchases } from './provider-purchases.js';
 
 /**
  * Superwall's webhooks, delivered through Svix: each request is verified with the endpoint's signing secret by the
- * official library (signature and a five-minute timestamp tolerance), then handled once per event id.
+ * official library (signature and a five-minute timestamp tolerance) and read as an event.
  */
 export class SuperwallWebhooks {
   private readonly webhook: Webhook;
 
   constructor(
     signingSecret: string,
-    private readonly rules: SuperwallRules,
-    private readonly purchases: ProviderPurchases,
     private readonly logger: Logger,
   ) {
     this.webhook = new Webhook(signingSecret);
   }
 
-  /** `rawBody` exactly as received (the signature covers its bytes); 400 when it does not verify. */
-  async receive(rawBody: string, headers: Record<string, string | undefined>): Promise<NotificationOutcome> {
+  /**
+   * `rawBody` exactly as received (the signature covers its bytes); 400 when it does not verify; null when Superwall
+   * signed something that is not an event we can read (acknowledged, so it is not redelivered forever).
+   */
+  verify(rawBody: string, headers: Record<string, string | undefined>): SuperwallEvent | null {
     try {
       this.webhook.verify(rawBody, definedHeaders(headers));
     } catch (error) {
@@ -31,19 +30,10 @@ export class SuperwallWebhooks {
     }
     const parsed = superwallEventSchema.safeParse(JSON.parse(rawBody));
     if (!parsed.success) {
-      // Signed by Superwall but not an event we can read: acknowledged, so it is not redelivered forever.
       this.logger.warn({ issues: parsed.error.issues.length }, 'superwall webhook without an event; ignored');
-      return 'ignored';
+      return null;
     }
-    const event = parsed.data;
-    return this.purchases.once('superwall', event.data.id, event.type, async () => {
-      const decision = decideSuperwallEvent(event, this.rules);
-      if (decision.action === 'ignore') {
-        this.logger.info({ eventId: event.data.id, type: event.type, reason: decision.reason }, 'superwall event recorded only');
-        return 'ignored';
-      }
-      return this.purchases.apply(decision.purchase, decision.userIds);
-    });
+    return parsed.data;
   }
 }
 

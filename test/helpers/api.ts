@@ -8,7 +8,7 @@ import { createRateLimiters } from '../../api/middleware/rate-limit.js';
 import { readinessChecks } from '../../api/readiness.js';
 import { createOrm } from '../../db/orm.js';
 import { apiProcessSchema, type ApiConfig } from '../../domain/config/index.js';
-import { createBillingService } from '../../integrations/billing/wiring.js';
+import { createBillingService } from '../../application/billing/wiring.js';
 import { ChangeFeed } from '../../integrations/change-feed.js';
 import { createLogger } from '../../integrations/logger.js';
 import { createApiMetrics } from '../../integrations/metrics/api-metrics.js';

@@ -80,7 +80,7 @@ describe('purchases without an account binding', () => {
     const notified = await transferring.api.request('POST', '/billing/apple/notifications', {
       body: { signedPayload: transferring.stores.apple.signNotification('DID_RENEW', renewal) },
     });
-    expect(notified.body).toEqual({ status: 'processed' });
+    expect(notified.body).toEqual({ status: 'granted' });
     expect([await balanceOf(transferring.api, previous.id), await balanceOf(transferring.api, next.id)]).toEqual([100, 100]);
   });
 
@@ -108,7 +108,7 @@ describe('purchases without an account binding', () => {
       voidedPurchaseNotification: { purchaseToken: token, orderId: transferring.stores.google.products.get(token)!.orderId, productType: 2, refundType: 1 },
     });
     const response = await transferring.api.request('POST', '/billing/google/notifications', { body: voided.body, headers: { authorization: voided.authorization } });
-    expect(response.body).toEqual({ status: 'processed' });
+    expect(response.body).toEqual({ status: 'revoked' });
     expect([await balanceOf(transferring.api, previous.id), await balanceOf(transferring.api, next.id)]).toEqual([0, 0]);
   });
 });

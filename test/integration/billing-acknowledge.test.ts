@@ -7,7 +7,7 @@ import { createBillingActivities } from '../../activities/billing.activities.js'
 import { acknowledgementWorkflowId } from '../../domain/billing/acknowledgement.js';
 import type { VerifiedPurchase } from '../../domain/billing/purchase.js';
 import { StoreAckStateKey } from '../../domain/search-attributes.js';
-import { temporalAcknowledgements } from '../../integrations/billing/acknowledgements.js';
+import { temporalAcknowledgements } from '../../integrations/acknowledgement-workflow.js';
 import { createLogger } from '../../integrations/logger.js';
 import { ACKNOWLEDGEMENT_WINDOW_CLOSED } from '../../workflows/acknowledge-purchase.workflow.js';
 import { workflowsPath } from '../../workers/orchestrator-worker.js';
@@ -80,6 +80,7 @@ function googlePurchase(token: string, orderId: string): VerifiedPurchase {
     transactionId: orderId,
     originalReference: token,
     observedAt: new Date(),
+    purchasedAt: new Date(),
     revokedAt: null,
     subscription: null,
     replacesReference: null,

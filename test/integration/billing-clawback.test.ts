@@ -22,7 +22,7 @@ async function buy(token: string, productId: string) {
 async function storeRefund(transactionId: string) {
   const notification = billing.stores.apple.signNotification('REFUND', billing.stores.apple.refund(transactionId));
   const response = await billing.api.request('POST', '/billing/apple/notifications', { body: { signedPayload: notification } });
-  expect(response.body).toEqual({ status: 'processed' });
+  expect(response.body).toEqual({ status: 'revoked' });
 }
 
 async function clawbackOf(reference: string) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { billingEnvSchema } from '../../domain/config/billing.js';
-import { createBillingStores } from '../../integrations/billing/stores.js';
+import { createBillingStores } from '../../application/billing/wiring.js';
 import { createSigningChain } from '../../fakes/apple-ca.js';
 import { BUNDLE_ID, CATALOG, DAY, useBillingApi } from '../helpers/billing.js';
 import { signUp } from '../helpers/client-flows.js';

@@ -33,10 +33,10 @@ describe('App Store Server Notifications V2', () => {
     });
     const renewal = billing.stores.apple.renew(first.originalTransactionId, Date.now() + 31 * DAY);
     const notification = billing.stores.apple.signNotification('DID_RENEW', renewal);
-    expect((await appleNotify(notification)).body).toEqual({ status: 'processed' });
+    expect((await appleNotify(notification)).body).toEqual({ status: 'granted' });
     expect((await appleNotify(notification)).body).toEqual({ status: 'duplicate' });
     // The same renewal told again under another notificationUUID still grants nothing more.
-    expect((await appleNotify(billing.stores.apple.signNotification('DID_RENEW', renewal))).body).toEqual({ status: 'processed' });
+    expect((await appleNotify(billing.stores.apple.signNotification('DID_RENEW', renewal))).body).toEqual({ status: 'updated' });
     expect(await account(user.id)).toEqual({ credits: 200, subscription_status: 'active' });
 
     billing.stores.apple.setStatus(first.originalTransactionId, 2, false);
@@ -53,7 +53,7 @@ describe('App Store Server Notifications V2', () => {
     });
     await new Ledger(billing.api.orm.em.fork()).reserve(user.id, 30, randomUUID());
     const notification = billing.stores.apple.signNotification('REFUND', billing.stores.apple.refund(transaction.transactionId));
-    expect((await appleNotify(notification)).body).toEqual({ status: 'processed' });
+    expect((await appleNotify(notification)).body).toEqual({ status: 'revoked' });
     expect((await appleNotify(notification)).body).toEqual({ status: 'duplicate' });
     expect((await account(user.id)).credits).toBe(0);
     const [entry] = await billing.api.orm.em
@@ -110,12 +110,12 @@ describe('Google Play RTDN over Pub/Sub push', () => {
     const { user, token } = await subscribed();
     billing.stores.google.renew(token, Date.now() + 31 * DAY);
     const renewed = billing.stores.google.push(RTDN_AUDIENCE, subscriptionEvent(2, token));
-    expect((await googleNotify(renewed)).body).toEqual({ status: 'processed' });
+    expect((await googleNotify(renewed)).body).toEqual({ status: 'granted' });
     expect((await googleNotify(renewed)).body).toEqual({ status: 'duplicate' });
     expect(await account(user.id)).toEqual({ credits: 200, subscription_status: 'active' });
 
     const revoke = billing.stores.google.push(RTDN_AUDIENCE, subscriptionEvent(12, token));
-    expect((await googleNotify(revoke)).body).toEqual({ status: 'processed' });
+    expect((await googleNotify(revoke)).body).toEqual({ status: 'revoked' });
     expect((await googleNotify(revoke)).body).toEqual({ status: 'duplicate' });
     // The revoked (latest) period's credits are taken back; the earlier paid period's stay.
     expect(await account(user.id)).toEqual({ credits: 100, subscription_status: 'revoked' });
@@ -140,7 +140,7 @@ describe('Google Play RTDN over Pub/Sub push', () => {
     const { user, token } = await subscribed();
     const upgraded = billing.stores.google.subscribe('pro_plus_monthly', Date.now() + 30 * DAY, { linkedPurchaseToken: token });
     billing.stores.google.subscriptions.get(token)!.state = 'SUBSCRIPTION_STATE_EXPIRED';
-    expect((await googleNotify(billing.stores.google.push(RTDN_AUDIENCE, subscriptionEvent(4, upgraded)))).body).toEqual({ status: 'processed' });
+    expect((await googleNotify(billing.stores.google.push(RTDN_AUDIENCE, subscriptionEvent(4, upgraded)))).body).toEqual({ status: 'granted' });
     expect(await account(user.id)).toEqual({ credits: 350, subscription_status: 'active' });
     const rows = await billing.api.orm.em
       .fork()
@@ -158,7 +158,7 @@ describe('Google Play RTDN over Pub/Sub push', () => {
     const voided = billing.stores.google.push(RTDN_AUDIENCE, {
       voidedPurchaseNotification: { purchaseToken: token, orderId: billing.stores.google.products.get(token)!.orderId, productType: 2, refundType: 1 },
     });
-    expect((await googleNotify(voided)).body).toEqual({ status: 'processed' });
+    expect((await googleNotify(voided)).body).toEqual({ status: 'revoked' });
     expect((await googleNotify({ ...voided, body: { ...voided.body, message: { ...voided.body.message, messageId: 'another' } } })).status).toBe(200);
     expect((await account(user.id)).credits).toBe(0);
   });

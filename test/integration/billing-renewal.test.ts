@@ -5,9 +5,9 @@ import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporal
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createOrm } from '../../db/orm.js';
 import { orchestratorProcessSchema, type OrchestratorConfig } from '../../domain/config/index.js';
-import { BillingService } from '../../integrations/billing/billing-service.js';
-import { ensureRenewalSweepSchedule } from '../../integrations/billing/renewal-schedule.js';
-import { createBillingStores } from '../../integrations/billing/stores.js';
+import { BillingService } from '../../application/billing/billing-service.js';
+import { ensureRenewalSweepSchedule } from '../../integrations/renewal-schedule.js';
+import { createBillingStores } from '../../application/billing/wiring.js';
 import { createLogger } from '../../integrations/logger.js';
 import type { renewalSweepWorkflow } from '../../workflows/renewal-sweep.workflow.js';
 import { createOrchestratorWorker } from '../../workers/orchestrator-worker.js';

@@ -56,7 +56,7 @@ describe('Stripe webhooks', () => {
     const user = await signUp();
     const session = checkoutSession(user.id, 'credits_50');
     const completed = stripeEvent('checkout.session.completed', session);
-    expect((await deliver(completed)).body).toEqual({ status: 'processed' });
+    expect((await deliver(completed)).body).toEqual({ status: 'granted' });
     expect((await deliver(completed)).body).toEqual({ status: 'duplicate' });
     // The same payment told again under other event ids, concurrently, grants nothing more.
     const again = await Promise.all(
@@ -69,10 +69,10 @@ describe('Stripe webhooks', () => {
   it('waits for an asynchronous payment: an unpaid completed session grants nothing until it succeeds', async () => {
     const user = await signUp();
     const session = checkoutSession(user.id, 'credits_50', { payment_status: 'unpaid' });
-    expect((await deliver(stripeEvent('checkout.session.completed', session))).body).toEqual({ status: 'ignored' });
+    expect((await deliver(stripeEvent('checkout.session.completed', session))).body).toEqual({ status: 'ignored', reason: 'session unpaid' });
     expect(await balanceOf(billing.api, user.id)).toBe(0);
     expect((await deliver(stripeEvent('checkout.session.async_payment_succeeded', { ...session, payment_status: 'paid' }))).body).toEqual({
-      status: 'processed',
+      status: 'granted',
     });
     expect(await balanceOf(billing.api, user.id)).toBe(50);
   });
@@ -81,10 +81,10 @@ describe('Stripe webhooks', () => {
     const user = await signUp();
     const session = checkoutSession(user.id, 'credits_50');
     await deliver(stripeEvent('checkout.session.completed', session));
-    expect((await deliver(stripeEvent('charge.refunded', refundedCharge(session.payment_intent, false)))).body).toEqual({ status: 'ignored' });
+    expect((await deliver(stripeEvent('charge.refunded', refundedCharge(session.payment_intent, false)))).body).toEqual({ status: 'ignored', reason: 'partial refund (100 of 499 usd): recorded for an operator' });
     expect(await balanceOf(billing.api, user.id)).toBe(50);
     const refund = stripeEvent('charge.refunded', refundedCharge(session.payment_intent));
-    expect((await deliver(refund)).body).toEqual({ status: 'processed' });
+    expect((await deliver(refund)).body).toEqual({ status: 'revoked' });
     expect((await deliver(refund)).body).toEqual({ status: 'duplicate' });
     expect((await deliver(stripeEvent('charge.dispute.closed', closedDispute(session.payment_intent, 'lost')))).status).toBe(200);
     expect(await balanceOf(billing.api, user.id)).toBe(0);
@@ -97,13 +97,13 @@ describe('Stripe webhooks', () => {
     const won = await signUp();
     const wonSession = checkoutSession(won.id, 'credits_50');
     await deliver(stripeEvent('checkout.session.completed', wonSession));
-    expect((await deliver(stripeEvent('charge.dispute.closed', closedDispute(wonSession.payment_intent, 'won')))).body).toEqual({ status: 'ignored' });
+    expect((await deliver(stripeEvent('charge.dispute.closed', closedDispute(wonSession.payment_intent, 'won')))).body).toEqual({ status: 'ignored', reason: 'dispute won' });
     expect(await balanceOf(billing.api, won.id)).toBe(50);
 
     const lost = await signUp();
     const lostSession = checkoutSession(lost.id, 'credits_50');
     await deliver(stripeEvent('checkout.session.completed', lostSession));
-    expect((await deliver(stripeEvent('charge.dispute.closed', closedDispute(lostSession.payment_intent, 'lost')))).body).toEqual({ status: 'processed' });
+    expect((await deliver(stripeEvent('charge.dispute.closed', closedDispute(lostSession.payment_intent, 'lost')))).body).toEqual({ status: 'revoked' });
     expect(await balanceOf(billing.api, lost.id)).toBe(0);
   });
 
@@ -125,8 +125,8 @@ describe('Stripe webhooks', () => {
 
   it('acknowledges and records event types it does not use', async () => {
     const event = stripeEvent('customer.created', { id: 'cus_1', object: 'customer' }) as { id: string };
-    expect((await deliver(event)).body).toEqual({ status: 'ignored' });
-    const rows = await billing.api.orm.em.fork().execute(`select event_type, outcome from webhook_events where source = 'stripe' and event_id = ?`, [event.id]);
-    expect(rows).toEqual([{ event_type: 'customer.created', outcome: 'ignored' }]);
+    expect((await deliver(event)).body).toEqual({ status: 'ignored', reason: 'event type not used' });
+    const rows = await billing.api.orm.em.fork().execute(`select event_type, outcome, reason from billing_deliveries where source = 'stripe' and delivery_id = ?`, [event.id]);
+    expect(rows).toEqual([{ event_type: 'customer.created', outcome: 'ignored', reason: 'event type not used' }]);
   });
 });

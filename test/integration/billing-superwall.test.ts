@@ -27,7 +27,7 @@ describe('Superwall webhooks', () => {
     const purchase = event({ type: 'non_renewing_purchase', transactionId: `sw-${Date.now()}`, productId: 'credits_50', appUserId: user.id });
     const delivery = signSuperwallDelivery(SECRET, purchase);
     const send = () => billing.api.request('POST', '/billing/superwall/webhooks', { rawBody: delivery.body, headers: delivery.headers });
-    expect((await send()).body).toEqual({ status: 'processed' });
+    expect((await send()).body).toEqual({ status: 'granted' });
     expect((await send()).body).toEqual({ status: 'duplicate' });
     expect(await balanceOf(billing.api, user.id)).toBe(50);
   });
@@ -45,7 +45,8 @@ describe('Superwall webhooks', () => {
     const later = billing.stores.apple.buy('credits_10');
     expect((await validateApple(user.token, billing.stores.apple.signTransaction(later), 'credits_10')).body.credits_added).toBe(10);
     expect((await deliver(event({ type: 'non_renewing_purchase', transactionId: later.transactionId, productId: 'credits_10', appUserId: user.id }))).body).toEqual({
-      status: 'processed',
+      status: 'ignored',
+      reason: 'already granted',
     });
     expect(await balanceOf(billing.api, user.id)).toBe(60);
   });
@@ -56,9 +57,9 @@ describe('Superwall webhooks', () => {
     await validateApple(user.token, billing.stores.apple.signTransaction(first), 'pro_monthly');
     const renewal = billing.stores.apple.renew(first.originalTransactionId, Date.now() + 31 * DAY);
     const told = event({ type: 'renewal', transactionId: renewal.transactionId, originalTransactionId: first.originalTransactionId, productId: 'pro_monthly' });
-    expect((await deliver(told)).body).toEqual({ status: 'processed' });
+    expect((await deliver(told)).body).toEqual({ status: 'granted' });
     const notification = billing.stores.apple.signNotification('DID_RENEW', renewal);
-    expect((await billing.api.request('POST', '/billing/apple/notifications', { body: { signedPayload: notification } })).body).toEqual({ status: 'processed' });
+    expect((await billing.api.request('POST', '/billing/apple/notifications', { body: { signedPayload: notification } })).body).toEqual({ status: 'updated' });
     expect(await balanceOf(billing.api, user.id)).toBe(200);
   });
 
@@ -68,7 +69,7 @@ describe('Superwall webhooks', () => {
     await validateApple(user.token, billing.stores.apple.signTransaction(transaction), 'credits_50');
     // No app user id on the refund: the transaction's holder is found from the store transaction.
     const refund = event({ type: 'cancellation', transactionId: transaction.transactionId, productId: 'credits_50', cancelReason: 'CUSTOMER_SUPPORT', price: -4.99 });
-    expect((await deliver(refund)).body).toEqual({ status: 'processed' });
+    expect((await deliver(refund)).body).toEqual({ status: 'revoked' });
     expect(await balanceOf(billing.api, user.id)).toBe(0);
     // A late purchase event for the refunded transaction does not grant it again.
     await deliver(event({ type: 'non_renewing_purchase', transactionId: transaction.transactionId, productId: 'credits_50', appUserId: user.id }));
@@ -86,11 +87,11 @@ describe('Superwall webhooks', () => {
       event({ type: 'non_renewing_purchase', transactionId: 'pi_web', productId: 'credits_50', appUserId: user.id, store: 'STRIPE' }),
       event({ type: 'non_renewing_purchase', transactionId: 'sw-unknown-product', productId: 'not_sold_here', appUserId: user.id }),
     ];
-    for (const recorded of recordedOnly) expect((await deliver(recorded)).body).toEqual({ status: 'ignored' });
+    for (const recorded of recordedOnly) expect((await deliver(recorded)).body).toMatchObject({ status: 'ignored' });
     expect(await balanceOf(billing.api, user.id)).toBe(0);
     const rows = await billing.api.orm.em
       .fork()
-      .execute(`select event_type from webhook_events where source = 'superwall' and event_id in (?) order by event_type`, [recordedOnly.map((e) => e.data.id)]);
+      .execute(`select event_type from billing_deliveries where source = 'superwall' and delivery_id in (?) order by event_type`, [recordedOnly.map((e) => e.data.id)]);
     expect(rows).toHaveLength(recordedOnly.length);
   });
 

@@ -86,6 +86,7 @@ describe('decideCredits', () => {
     transactionId: '1',
     originalReference: '1',
     observedAt: new Date(),
+    purchasedAt: new Date(),
     revokedAt: null,
     subscription: null,
     replacesReference: null,
@@ -95,23 +96,18 @@ describe('decideCredits', () => {
   const period = (status: 'active' | 'grace_period' | 'billing_retry' | 'expired') => ({ status, expiresAt: new Date(), autoRenew: true });
 
   it('grants a pack as a purchase and an entitled period as a subscription grant', () => {
-    expect(decideCredits(purchase({}), 50, { revokedBefore: false })).toEqual({ action: 'grant', type: 'purchase', amount: 50 });
+    expect(decideCredits(purchase({}), 50)).toEqual({ action: 'grant', type: 'purchase', amount: 50 });
     for (const status of ['active', 'grace_period'] as const) {
       const renewal = purchase({ kind: 'subscription', subscription: period(status) });
-      expect(decideCredits(renewal, 100, { revokedBefore: false })).toEqual({ action: 'grant', type: 'subscription_grant', amount: 100 });
+      expect(decideCredits(renewal, 100)).toEqual({ action: 'grant', type: 'subscription_grant', amount: 100 });
     }
   });
 
-  it('claws back a refunded transaction, even one granted nothing yet', () => {
-    expect(decideCredits(purchase({ revokedAt: new Date() }), 50, { revokedBefore: false })).toEqual({ action: 'claw' });
-    expect(decideCredits(purchase({ revokedAt: new Date() }), 50, { revokedBefore: true })).toEqual({ action: 'claw' });
-  });
-
-  it('grants nothing for a revoked transaction, a lapsed period or a product worth nothing', () => {
-    expect(decideCredits(purchase({}), 50, { revokedBefore: true })).toEqual({ action: 'none' });
-    expect(decideCredits(purchase({}), 0, { revokedBefore: false })).toEqual({ action: 'none' });
+  it('grants nothing for a view that says refunded, a lapsed period or a product worth nothing', () => {
+    expect(decideCredits(purchase({ revokedAt: new Date() }), 50)).toEqual({ action: 'none' });
+    expect(decideCredits(purchase({}), 0)).toEqual({ action: 'none' });
     for (const status of ['billing_retry', 'expired'] as const) {
-      expect(decideCredits(purchase({ kind: 'subscription', subscription: period(status) }), 100, { revokedBefore: false })).toEqual({ action: 'none' });
+      expect(decideCredits(purchase({ kind: 'subscription', subscription: period(status) }), 100)).toEqual({ action: 'none' });
     }
   });
 });

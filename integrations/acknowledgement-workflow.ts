@@ -1,13 +1,7 @@
 import type { Client } from '@temporalio/client';
-import { acknowledgementWorkflowId, type AcknowledgementInput } from '../../domain/billing/acknowledgement.js';
-import type { VerifiedPurchase } from '../../domain/billing/purchase.js';
-import { StoreAckStateKey, UserIdKey } from '../../domain/search-attributes.js';
-import { acknowledgePurchaseWorkflow } from '../../workflows/acknowledge-purchase.workflow.js';
-
-/** Hands a purchase whose acknowledgement failed to something that retries it durably. */
-export interface AcknowledgementQueue {
-  enqueue(purchase: VerifiedPurchase, userId: string): Promise<void>;
-}
+import { acknowledgementWorkflowId, type AcknowledgementInput, type AcknowledgementQueue } from '../domain/billing/acknowledgement.js';
+import { StoreAckStateKey, UserIdKey } from '../domain/search-attributes.js';
+import { acknowledgePurchaseWorkflow } from '../workflows/acknowledge-purchase.workflow.js';
 
 export interface AcknowledgementOptions {
   taskQueue: string;
@@ -16,7 +10,10 @@ export interface AcknowledgementOptions {
   retry: AcknowledgementInput['retry'];
 }
 
-/** One `acknowledgePurchaseWorkflow` per Google order; a second failure for the same order joins the running one. */
+/**
+ * The acknowledgement queue as a workflow starter, handed to the billing service by its wiring: one
+ * `acknowledgePurchaseWorkflow` per Google order; a second failure for the same order joins the running one.
+ */
 export function temporalAcknowledgements(client: Client, options: AcknowledgementOptions): AcknowledgementQueue {
   return {
     async enqueue(purchase, userId) {

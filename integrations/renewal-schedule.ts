@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
-import { RENEWAL_SWEEP_SCHEDULE_ID } from '../../domain/task-queues.js';
-import type { RenewalSweepInput } from '../../workflows/renewal-sweep.workflow.js';
-import { ensurePeriodicWorkflow } from '../schedules.js';
+import { RENEWAL_SWEEP_SCHEDULE_ID } from '../domain/task-queues.js';
+import type { RenewalSweepInput } from '../workflows/renewal-sweep.workflow.js';
+import { ensurePeriodicWorkflow } from './schedules.js';
 
 export interface RenewalScheduleOptions {
   taskQueue: string;

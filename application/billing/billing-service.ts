@@ -1,19 +1,28 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { z } from 'zod';
-import { BillingRecords, type DueSubscription, type Entitlement } from '../../db/billing.js';
-import type { AcknowledgementInput } from '../../domain/billing/acknowledgement.js';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { BillingDeliveries } from '../../db/billing-deliveries.js';
+import { BillingRecords, type DueSubscription, type Entitlement, type FactSource } from '../../db/billing.js';
+import type { AcknowledgementInput, AcknowledgementQueue } from '../../domain/billing/acknowledgement.js';
 import { creditsFor, type ProductCatalog } from '../../domain/billing/catalog.js';
+import { ignored, type DeliveryResult } from '../../domain/billing/delivery.js';
 import type { OwnershipPolicy, PurchaseEvidence } from '../../domain/billing/ownership.js';
 import type { StoreSubscriptionStatus, VerifiedPurchase } from '../../domain/billing/purchase.js';
 import { nextCheckAt, type RecheckTiming } from '../../domain/billing/status.js';
 import { AppError, ErrorCode } from '../../domain/errors.js';
-import type { Logger } from '../logger.js';
-import type { AcknowledgementQueue } from './acknowledgements.js';
-import type { AppleStore } from './apple.js';
-import type { GooglePlayStore } from './google.js';
-import type { StripeCheckout } from './stripe.js';
-import type { BillingStores } from './stores.js';
-import type { SuperwallWebhooks } from './superwall.js';
+import type { AppleStore } from '../../integrations/billing/apple.js';
+import type { GooglePlayStore } from '../../integrations/billing/google.js';
+import type { Logger } from '../../integrations/logger.js';
+import { deliveryOutcome } from './outcomes.js';
+import type { ProviderWebhooks } from './provider-webhooks.js';
+
+/** The store clients the configuration enables. */
+export interface BillingStores {
+  apple?: AppleStore;
+  google?: GooglePlayStore;
+  /** Authenticates Google RTDN pushes; absent when the push audience is not configured. */
+  googlePushAuth?: (authorization: string | undefined) => Promise<boolean>;
+}
 
 export interface ValidateInput {
   platform: 'ios' | 'android';
@@ -29,8 +38,6 @@ export interface ValidateResult {
   expiresAt: Date | null;
 }
 
-export type NotificationOutcome = 'processed' | 'duplicate' | 'ignored';
-
 export interface RecheckOutcome {
   status: StoreSubscriptionStatus;
   renewed: boolean;
@@ -44,17 +51,23 @@ const pushSchema = z.object({
 });
 const developerNotificationSchema = z.object({
   packageName: z.string(),
+  eventTimeMillis: z.string().optional(),
   subscriptionNotification: z.object({ notificationType: z.number().int(), purchaseToken: z.string() }).optional(),
-  voidedPurchaseNotification: z.object({ purchaseToken: z.string(), orderId: z.string() }).optional(),
+  voidedPurchaseNotification: z
+    .object({ purchaseToken: z.string(), orderId: z.string(), productType: z.number().int().optional(), refundType: z.number().int().optional() })
+    .optional(),
 });
 /** RTDN subscription notification type 12: revoked before expiry (refunded). */
 const SUBSCRIPTION_REVOKED = 12;
+/** Voided purchase refund type 2: quantity-based partial refund (1: the whole purchase). */
+const PARTIAL_REFUND = 2;
 
 const JWS = /^[\w-]+\.[\w-]+\.[\w-]+$/;
 
 /**
- * Billing use cases over the store clients and the billing tables: validating a purchase for a user,
- * store notifications, and one subscription's renewal check (the sweep's unit of work).
+ * Billing use cases over the store clients and the billing tables: validating a purchase for a user, store
+ * notifications and provider webhooks, and one subscription's renewal check (the sweep's unit of work). An
+ * application service: adapters (stores, providers, the acknowledgement workflow starter) are handed in.
  */
 export interface BillingServiceDeps {
   orm: MikroORM;
@@ -63,11 +76,10 @@ export interface BillingServiceDeps {
   timing: RecheckTiming;
   /** Who gets a purchase without an account token that another account already holds. */
   ownershipPolicy: OwnershipPolicy;
-  /** Where failed Google acknowledgements go to be retried; without it they are only logged. */
+  /** Where failed Google acknowledgements go to be retried (a workflow starter); without it they are only logged. */
   acknowledgements?: AcknowledgementQueue;
-  /** Billing providers beside the stores, when configured. */
-  superwall?: SuperwallWebhooks;
-  stripe?: StripeCheckout;
+  /** Superwall and Stripe webhooks and Stripe checkout (each answers 503 until configured). */
+  providers?: ProviderWebhooks;
   logger: Logger;
 }
 
@@ -88,9 +100,11 @@ export class BillingService {
     if (purchase.kind === 'consumable' && input.platform === 'ios' && input.transactionId && input.transactionId !== purchase.transactionId) {
       throw new AppError(422, ErrorCode.RECEIPT_INVALID, 'transaction_id does not match the receipt.');
     }
-    if (purchase.revokedAt) throw new AppError(422, ErrorCode.PURCHASE_REVOKED, 'The store refunded or revoked this purchase.');
+    if (purchase.revokedAt) throw revokedError();
 
     const entitlement = await this.records().claim(userId, purchase, creditsFor(product), { evidence, policy: this.deps.ownershipPolicy });
+    // Bound to the caller, but a refund or revocation was reported for it (maybe before it was ever presented).
+    if (entitlement.revoked) throw revokedError();
     if (purchase.store === 'google') await this.acknowledge(purchase, userId);
     return {
       valid: true,
@@ -101,47 +115,80 @@ export class BillingService {
   }
 
   /** App Store Server Notifications V2. Throws (4xx) when the payload does not verify. */
-  async appleNotification(signedPayload: string): Promise<NotificationOutcome> {
+  async appleNotification(signedPayload: string): Promise<DeliveryResult> {
     const { payload, purchase } = await this.apple().notification(signedPayload);
     const id = payload.notificationUUID;
     if (!id) throw new AppError(422, ErrorCode.RECEIPT_INVALID, 'The notification has no notificationUUID.');
-    const records = this.records();
-    if (await records.notificationSeen('apple', id)) return 'duplicate';
-    const outcome = purchase ? await this.applyUpdate(purchase) : 'ignored';
-    await records.notificationDone('apple', id, [payload.notificationType, payload.subtype].filter(Boolean).join('/'));
-    this.deps.logger.info({ notificationId: id, type: payload.notificationType, subtype: payload.subtype, outcome }, 'apple notification');
-    return outcome;
+    const type = [payload.notificationType, payload.subtype].filter(Boolean).join('/');
+    const result = await this.deliveries().once('apple', id, type, (em) =>
+      purchase ? this.applyUpdate(em, purchase, { source: 'apple', eventId: id }) : Promise.resolve(ignored('no transaction in the notification')),
+    );
+    this.deps.logger.info({ notificationId: id, type, ...result }, 'apple notification');
+    return result;
   }
 
   /** Google RTDN via Pub/Sub push; `authorization` is the push's OIDC bearer token. */
-  async googleNotification(authorization: string | undefined, body: unknown): Promise<NotificationOutcome> {
+  async googleNotification(authorization: string | undefined, body: unknown): Promise<DeliveryResult> {
     const authenticate = this.deps.stores.googlePushAuth;
     if (!authenticate) throw new AppError(503, ErrorCode.STORE_NOT_CONFIGURED, 'Google push authentication is not configured.');
     if (!(await authenticate(authorization))) throw new AppError(401, ErrorCode.UNAUTHORIZED, 'The push is not authenticated.');
     const push = pushSchema.safeParse(body);
     if (!push.success) throw new AppError(400, ErrorCode.VALIDATION_FAILED, 'Not a Pub/Sub push message.');
     const { messageId, data } = push.data.message;
-    const records = this.records();
-    if (await records.notificationSeen('google', messageId)) return 'duplicate';
+    const deliveries = this.deliveries();
+    // Counted before the store is asked again about a redelivered message.
+    if (await deliveries.redelivered('google', messageId)) return { outcome: 'duplicate' };
 
     const parsed = developerNotificationSchema.safeParse(safeJson(Buffer.from(data, 'base64').toString('utf8')));
-    let outcome: NotificationOutcome = 'ignored';
+    const reportedBy: FactSource = { source: 'google', eventId: messageId };
     let type = 'unknown';
-    if (!parsed.success || parsed.data.packageName !== this.google().packageName) {
+    let handle: (em: EntityManager) => Promise<DeliveryResult> = () => Promise.resolve(ignored('another app, or not a developer notification'));
+    if (parsed.success && parsed.data.packageName === this.google().packageName) {
+      const { subscriptionNotification: subscription, voidedPurchaseNotification: voided, eventTimeMillis } = parsed.data;
+      // The store's time of the event, so a revocation compares the same with a renewal whenever it arrives.
+      const eventTime = eventTimeMillis ? new Date(Number(eventTimeMillis)) : new Date();
+      if (subscription) {
+        type = `subscription/${subscription.notificationType}`;
+        const purchase = await this.google().subscription(subscription.purchaseToken);
+        const update = subscription.notificationType === SUBSCRIPTION_REVOKED ? revoked(purchase, eventTime) : purchase;
+        handle = (em) => this.applyUpdate(em, update, reportedBy);
+      } else if (voided) {
+        type = 'voided';
+        handle = (em) =>
+          this.records(em).revoke({
+            store: 'google',
+            transactionId: voided.orderId,
+            originalReference: voided.purchaseToken,
+            ...reportedBy,
+            partial: voided.refundType === PARTIAL_REFUND,
+            reason: voided.refundType === PARTIAL_REFUND ? 'partial refund (voided quantity)' : 'voided purchase',
+            revokedAt: eventTime,
+          });
+      } else {
+        handle = () => Promise.resolve(ignored('a notification type not used here'));
+      }
+    } else {
       // Acknowledged anyway: Pub/Sub would redeliver a foreign or malformed message forever.
       this.deps.logger.warn({ messageId }, 'google notification for another app or malformed; ignored');
-    } else if (parsed.data.subscriptionNotification) {
-      const { notificationType, purchaseToken } = parsed.data.subscriptionNotification;
-      type = `subscription/${notificationType}`;
-      const purchase = await this.google().subscription(purchaseToken);
-      outcome = await this.applyUpdate(notificationType === SUBSCRIPTION_REVOKED ? revoked(purchase) : purchase);
-    } else if (parsed.data.voidedPurchaseNotification) {
-      type = 'voided';
-      await records.revokeTransaction('google', parsed.data.voidedPurchaseNotification.orderId);
-      outcome = 'processed';
     }
-    await records.notificationDone('google', messageId, type);
-    return outcome;
+    const result = await deliveries.once('google', messageId, type, handle);
+    this.deps.logger.info({ messageId, type, ...result }, 'google notification');
+    return result;
+  }
+
+  /** One Superwall webhook delivery (see ProviderWebhooks). */
+  superwallWebhook(rawBody: string, headers: Record<string, string | undefined>): Promise<DeliveryResult> {
+    return this.providers().superwall(rawBody, headers);
+  }
+
+  /** One Stripe webhook delivery (see ProviderWebhooks). */
+  stripeWebhook(rawBody: string, signature: string | undefined): Promise<DeliveryResult> {
+    return this.providers().stripe(rawBody, signature);
+  }
+
+  /** A Stripe Checkout Session for one credit pack, bound to the caller. */
+  stripeCheckout(userId: string, productId: string, idempotencyKey?: string): Promise<{ id: string; url: string | null }> {
+    return this.providers().checkout().createSession(userId, productId, idempotencyKey);
   }
 
   /** Asks the store about one subscription, applies what it says, and schedules the next check. */
@@ -150,7 +197,7 @@ export class BillingService {
       subscription.store === 'apple'
         ? await this.apple().subscriptionStatus(subscription.storeReference, subscription.environment)
         : await this.google().subscription(subscription.storeReference);
-    const entitlement = await this.records().update(purchase, this.creditsOf(purchase));
+    const entitlement = await this.records().update(purchase, this.creditsOf(purchase), { source: 'recheck', eventId: subscription.storeReference });
     const state = entitlement?.subscription ?? purchase.subscription!;
     await this.records().checked(subscription.id, nextCheckAt(state, new Date(), this.deps.timing));
     return { status: state.status, renewed: entitlement?.newlyGranted ?? false, clawed: entitlement?.creditsClawed ?? 0 };
@@ -172,12 +219,17 @@ export class BillingService {
     return { purchase: await this.apple().purchaseFromReceipt(input.receiptData), evidence: 'transaction_id' };
   }
 
-  private async applyUpdate(purchase: VerifiedPurchase): Promise<NotificationOutcome> {
-    const entitlement = await this.records().update(purchase, this.creditsOf(purchase));
-    // A purchase nobody here has claimed yet: the app's validate call will bind it.
-    if (!entitlement) return 'ignored';
+  private async applyUpdate(em: EntityManager, purchase: VerifiedPurchase, reportedBy: FactSource): Promise<DeliveryResult> {
+    const about = { store: purchase.store, transactionId: purchase.transactionId };
+    const entitlement = await this.records(em).update(purchase, this.creditsOf(purchase), reportedBy);
+    if (!entitlement) {
+      // A refund is kept and wins when the purchase is presented; anything else waits for the app's validate call.
+      return purchase.revokedAt
+        ? { outcome: 'recorded_for_later', reason: 'revocation of a purchase nobody presented yet', ...about }
+        : ignored('nobody presented the purchase yet; /billing/validate binds it', about);
+    }
     if (purchase.store === 'google' && entitlement.newlyGranted) await this.acknowledge(purchase, entitlement.userId);
-    return 'processed';
+    return deliveryOutcome(entitlement, about);
   }
 
   private creditsOf(purchase: VerifiedPurchase): number {
@@ -206,20 +258,17 @@ export class BillingService {
     }
   }
 
-  /** Superwall's webhooks; 503 STORE_NOT_CONFIGURED without a signing secret. */
-  superwall(): SuperwallWebhooks {
-    if (!this.deps.superwall) throw new AppError(503, ErrorCode.STORE_NOT_CONFIGURED, 'Superwall webhooks are not configured.');
-    return this.deps.superwall;
+  private providers(): ProviderWebhooks {
+    if (!this.deps.providers) throw new AppError(503, ErrorCode.STORE_NOT_CONFIGURED, 'Billing providers are not configured.');
+    return this.deps.providers;
   }
 
-  /** Stripe web checkout; 503 STORE_NOT_CONFIGURED without its keys. */
-  stripe(): StripeCheckout {
-    if (!this.deps.stripe) throw new AppError(503, ErrorCode.STORE_NOT_CONFIGURED, 'Stripe web checkout is not configured.');
-    return this.deps.stripe;
+  private records(em: EntityManager = this.deps.orm.em.fork()): BillingRecords {
+    return new BillingRecords(em, this.deps.timing);
   }
 
-  private records(): BillingRecords {
-    return new BillingRecords(this.deps.orm.em.fork(), this.deps.timing);
+  private deliveries(): BillingDeliveries {
+    return new BillingDeliveries(this.deps.orm.em.fork());
   }
 
   private apple(): AppleStore {
@@ -233,9 +282,12 @@ export class BillingService {
   }
 }
 
-function revoked(purchase: VerifiedPurchase): VerifiedPurchase {
-  const now = new Date();
-  return { ...purchase, revokedAt: now, subscription: purchase.subscription && { ...purchase.subscription, status: 'revoked' } };
+function revokedError(): AppError {
+  return new AppError(422, ErrorCode.PURCHASE_REVOKED, 'The store refunded or revoked this purchase.');
+}
+
+function revoked(purchase: VerifiedPurchase, at: Date): VerifiedPurchase {
+  return { ...purchase, revokedAt: at, subscription: purchase.subscription && { ...purchase.subscription, status: 'revoked' } };
 }
 
 function safeJson(text: string): unknown {
