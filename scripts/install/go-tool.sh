@@ -1,5 +1,6 @@
-# Sourced by the installers of tools built from a pinned Go module (stripe-mock, promtool): prints the path of a
-# verified binary, cached under ~/.cache/oneshot/<name>/<version>/<name> with the sha256 recorded at build and
+# Sourced by the installers of tools built from a pinned Go module (stripe-mock, promtool, helm, the Temporal
+# server): prints the path of a verified binary, cached under ~/.cache/oneshot/<name>/<version>/<name> (NAME, whatever
+# the package's own binary is called, e.g. `server`) with the sha256 recorded at build and
 # checked on every use, else built with `go install` through the Go module proxy (the Go toolchain checks the
 # module's checksum). Concurrent callers are serialised with flock. Progress goes to stderr, the path to stdout.
 #
@@ -31,21 +32,24 @@ install_go_tool() {
   flock -w "$lock_wait" 9 || { say "ERROR: timed out waiting for another installer (lock $dir/.install.lock)"; return 1; }
   cached && return 0
 
-  local tmp
+  local tmp built
   tmp=$(mktemp -d "$dir/.build.XXXXXX")
+  # go install names the binary after the package path's last element
+  built=${module%@*}
+  built=${built##*/}
   say "building $name ($module) with go install (minutes on a cold Go cache)"
   if ! GOBIN="$tmp" CGO_ENABLED=0 go install -trimpath "$module" >&2; then
     rm -rf "$tmp"
     say "ERROR: go install $module failed"
     return 1
   fi
-  if ! "$tmp/$name" "$@" >/dev/null 2>&1; then
+  if ! "$tmp/$built" "$@" >/dev/null 2>&1; then
     rm -rf "$tmp"
     say "ERROR: the built $name does not run"
     return 1
   fi
-  sha256 "$tmp/$name" >"$bin.sha256"
-  mv -f "$tmp/$name" "$bin"
+  sha256 "$tmp/$built" >"$bin.sha256"
+  mv -f "$tmp/$built" "$bin"
   rm -rf "$tmp"
   say "$name cached in $dir"
   printf '%s\n' "$bin"
