@@ -8,6 +8,7 @@ import { createSystemActivities } from '../activities/system.activities.js';
 import type { InferenceEngine } from '../inference/index.js';
 import { createInferenceMetrics, type InferenceMetrics } from '../integrations/metrics/inference-metrics.js';
 import type { ObjectStore } from '../integrations/object-store.js';
+import { workerDeploymentOptions, type WorkerVersion } from '../integrations/worker-deployment.js';
 
 export interface InferenceWorkerDeps {
   connection: NativeConnection;
@@ -22,6 +23,10 @@ export interface InferenceWorkerDeps {
   metrics?: InferenceMetrics;
   /** Activity spans, when tracing is on. */
   tracing?: Tracing | undefined;
+  /** How long in-flight inference may finish after shutdown starts (WORKER_SHUTDOWN_GRACE); by default none. */
+  shutdownGraceMs?: number;
+  /** The Worker Deployment version it registers (the orchestrator's): pinned jobs run inference on their own code. */
+  version?: WorkerVersion | undefined;
 }
 
 /** Inference activities only, on a GPU-tagged task queue; no workflows. */
@@ -32,10 +37,12 @@ export function createInferenceWorker(deps: InferenceWorkerDeps): Promise<Worker
     namespace: deps.namespace,
     taskQueue: deps.taskQueue,
     ...tracedWorkerOptions(deps.tracing),
+    ...workerDeploymentOptions(deps.version),
     activities: {
       ...createSystemActivities({ workerRole: 'inference' }),
       ...createInferenceActivities({ engine: deps.engine, objectStore: deps.objectStore, orm: deps.orm, metrics }),
     },
     maxConcurrentActivityTaskExecutions: deps.concurrency,
+    ...(deps.shutdownGraceMs === undefined ? {} : { shutdownGraceTime: deps.shutdownGraceMs }),
   });
 }

@@ -10,6 +10,7 @@ import { serveMetrics } from '../integrations/metrics/server.js';
 import { installWorkerRuntime } from '../integrations/metrics/worker-runtime.js';
 import { createObjectStore } from '../integrations/object-store.js';
 import { untilConnected } from '../integrations/temporal.js';
+import { workerVersionFrom } from '../integrations/worker-deployment.js';
 import { startTracing } from '../integrations/tracing.js';
 import { createInferenceWorker } from './inference-worker.js';
 
@@ -35,6 +36,8 @@ try {
     orm,
     metrics,
     tracing,
+    shutdownGraceMs: config.WORKER_SHUTDOWN_GRACE,
+    version: workerVersionFrom(config),
   });
   logger.info(
     {

@@ -16,6 +16,7 @@ import type { Logger } from '../integrations/logger.js';
 import { createJobMetrics, type JobMetrics } from '../integrations/metrics/job-metrics.js';
 import type { ObjectStore } from '../integrations/object-store.js';
 import type { PushTransports } from '../integrations/push/message.js';
+import { workerDeploymentOptions, type WorkerVersion } from '../integrations/worker-deployment.js';
 
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
@@ -37,6 +38,12 @@ export interface OrchestratorWorkerDeps {
   metrics?: JobMetrics;
   /** Workflow and activity spans, when tracing is on. */
   tracing?: Tracing | undefined;
+  /** Sticky workflow cache size (ORCHESTRATOR_MAX_CACHED_WORKFLOWS); by default the SDK's, which grows with the heap. */
+  maxCachedWorkflows?: number;
+  /** How long in-flight tasks may finish after shutdown starts (WORKER_SHUTDOWN_GRACE); by default none. */
+  shutdownGraceMs?: number;
+  /** The Worker Deployment version it registers; none: an unversioned worker. */
+  version?: WorkerVersion | undefined;
 }
 
 /** Workflows plus the CPU activities (database, ledger, S3 bookkeeping, store APIs). */
@@ -48,6 +55,9 @@ export function createOrchestratorWorker(deps: OrchestratorWorkerDeps): Promise<
     taskQueue: deps.taskQueue,
     workflowsPath,
     ...tracedWorkerOptions(deps.tracing),
+    ...workerDeploymentOptions(deps.version),
+    ...(deps.maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows: deps.maxCachedWorkflows }),
+    ...(deps.shutdownGraceMs === undefined ? {} : { shutdownGraceTime: deps.shutdownGraceMs }),
     activities: {
       ...createSystemActivities({ workerRole: 'orchestrator' }),
       ...createJobActivities({ orm: deps.orm, metrics }),

@@ -1,6 +1,7 @@
 // Orchestrator worker main: `npx tsx workers/orchestrator.ts`. SIGINT/SIGTERM drain in-flight tasks, then exit.
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { JobStore } from '../db/job-store.js';
+import { auditLedger } from '../db/ledger-audit.js';
 import { createOrm } from '../db/orm.js';
 import { loadConfig, orchestratorProcessSchema } from '../domain/config/index.js';
 import { ensureRenewalSweepSchedule } from '../integrations/renewal-schedule.js';
@@ -17,6 +18,7 @@ import { ensureRetentionSweepSchedule, installRetentionLifecycleRules } from '..
 import { activityQueueStats } from '../integrations/task-queue-stats.js';
 import { connectToTemporal } from '../integrations/temporal.js';
 import { startTracing } from '../integrations/tracing.js';
+import { setCurrentWorkerVersion, workerVersionFrom } from '../integrations/worker-deployment.js';
 import { createOrchestratorWorker } from './orchestrator-worker.js';
 
 const config = loadConfig(orchestratorProcessSchema);
@@ -25,6 +27,7 @@ installWorkerRuntime(config.METRICS_HOST, config.ORCHESTRATOR_TEMPORAL_METRICS_P
 const orm = await createOrm(config);
 const tracing = startTracing('oneshot-orchestrator', { endpoint: config.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT });
 const { connection, client } = await connectToTemporal(config, logger, tracing);
+const version = workerVersionFrom(config);
 const registry = new Registry();
 collectDefaultMetrics({ register: registry });
 const metrics = createJobMetrics(registry, {
@@ -33,6 +36,7 @@ const metrics = createJobMetrics(registry, {
 });
 const billingMetrics = createBillingWorkMetrics(registry, {
   pendingAcknowledgements: async () => (await client.workflow.count('WorkflowType = "acknowledgePurchaseWorkflow" AND ExecutionStatus = "Running"')).count,
+  ledgerAudit: () => auditLedger(orm.em.fork(), { reservationMaxAgeMs: config.JOB_LIFETIME + config.JOB_RECONCILE_GRACE }),
 });
 const metricsServer = await serveMetrics(registry, config.METRICS_HOST, config.ORCHESTRATOR_METRICS_PORT);
 const billingLogger = logger.child({ module: 'billing' });
@@ -86,6 +90,9 @@ try {
     logger: logger.child({ module: 'reconciler' }),
     metrics,
     tracing,
+    maxCachedWorkflows: config.ORCHESTRATOR_MAX_CACHED_WORKFLOWS,
+    shutdownGraceMs: config.WORKER_SHUTDOWN_GRACE,
+    version,
     objectStore,
     push,
     billing: {
@@ -98,8 +105,17 @@ try {
       metrics: billingMetrics,
     },
   });
-  logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE_ORCHESTRATOR, metricsPort: metricsServer.port }, 'orchestrator worker running');
-  await worker.run();
+  logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE_ORCHESTRATOR, metricsPort: metricsServer.port, version }, 'orchestrator worker running');
+  const running = worker.run();
+  if (version && config.TEMPORAL_WORKER_SET_CURRENT) {
+    // Once this version's workers poll every task queue (inference too), new jobs start on it; older versions
+    // keep their pinned jobs until those finish. A failure leaves routing as it was: an operator sets it.
+    setCurrentWorkerVersion(client, version, { timeoutMs: 5 * 60_000, identity: `orchestrator-${process.pid}` }).then(
+      () => logger.info({ version }, 'worker version is now current'),
+      (error: unknown) => logger.error({ version, err: error }, 'could not make this worker version current'),
+    );
+  }
+  await running;
   logger.info('orchestrator worker stopped');
 } finally {
   await Promise.all([push.ios?.close(), push.android?.close()]);

@@ -8,6 +8,7 @@ import { accountEnvSchema } from './account.js';
 import { pushEnvSchema } from './push.js';
 import { retentionEnvSchema, retentionSweepEnvSchema } from './retention.js';
 import { apiTelemetryEnvSchema, inferenceTelemetryEnvSchema, orchestratorTelemetryEnvSchema } from './telemetry.js';
+import { orchestratorWorkerEnvSchema, workerShutdownEnvSchema } from './workers.js';
 
 /**
  * The environment, declared once. Sections live in their own files; each process parses the sections it
@@ -26,6 +27,8 @@ export const apiProcessSchema = coreEnvSchema
   .extend(apiTelemetryEnvSchema.shape);
 export const orchestratorProcessSchema = coreEnvSchema
   .extend(orchestratorTelemetryEnvSchema.shape)
+  .extend(workerShutdownEnvSchema.shape)
+  .extend(orchestratorWorkerEnvSchema.shape)
   // The stale-reservations gauge counts reservations older than a job may live.
   .extend(jobsEnvSchema.pick({ JOB_LIFETIME: true }).shape)
   .extend(billingEnvSchema.shape)
@@ -33,7 +36,10 @@ export const orchestratorProcessSchema = coreEnvSchema
   .extend(retentionEnvSchema.shape)
   .extend(retentionSweepEnvSchema.shape)
   .extend(pushEnvSchema.shape);
-export const inferenceProcessSchema = coreEnvSchema.extend(inferenceEnvSchema.shape).extend(inferenceTelemetryEnvSchema.shape);
+export const inferenceProcessSchema = coreEnvSchema
+  .extend(inferenceEnvSchema.shape)
+  .extend(inferenceTelemetryEnvSchema.shape)
+  .extend(workerShutdownEnvSchema.shape);
 /** Everything, for tooling that documents or checks the whole environment. */
 export const envSchema = apiProcessSchema.extend(orchestratorProcessSchema.shape).extend(inferenceProcessSchema.shape);
 
