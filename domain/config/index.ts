@@ -1,6 +1,8 @@
 import type { z } from 'zod';
+import { LONGEST_JOB_STEP_MS } from '../jobs/contract.js';
 import { billingEnvSchema } from './billing.js';
 import { identityEnvSchema } from './identity.js';
+import { durationMs } from './env-values.js';
 import { apiEnvSchema, coreEnvSchema } from './core.js';
 import { inferenceEnvSchema } from './inference.js';
 import { jobsEnvSchema, reconcilerEnvSchema } from './jobs.js';
@@ -9,6 +11,7 @@ import { pushEnvSchema } from './push.js';
 import { retentionEnvSchema, retentionSweepEnvSchema } from './retention.js';
 import { apiTelemetryEnvSchema, inferenceTelemetryEnvSchema, orchestratorTelemetryEnvSchema } from './telemetry.js';
 import { orchestratorWorkerEnvSchema, workerShutdownEnvSchema } from './workers.js';
+import { workerVersioningEnvSchema } from './worker-versioning.js';
 
 /**
  * The environment, declared once. Sections live in their own files; each process parses the sections it
@@ -29,6 +32,7 @@ export const orchestratorProcessSchema = coreEnvSchema
   .extend(orchestratorTelemetryEnvSchema.shape)
   .extend(workerShutdownEnvSchema.shape)
   .extend(orchestratorWorkerEnvSchema.shape)
+  .extend(workerVersioningEnvSchema.shape)
   // The stale-reservations gauge counts reservations older than a job may live.
   .extend(jobsEnvSchema.pick({ JOB_LIFETIME: true }).shape)
   .extend(billingEnvSchema.shape)
@@ -39,7 +43,10 @@ export const orchestratorProcessSchema = coreEnvSchema
 export const inferenceProcessSchema = coreEnvSchema
   .extend(inferenceEnvSchema.shape)
   .extend(inferenceTelemetryEnvSchema.shape)
-  .extend(workerShutdownEnvSchema.shape);
+  .extend(workerShutdownEnvSchema.shape)
+  // A deploy or scale-in lets running jobs finish on the worker that runs them: none is cut short and retried.
+  .extend({ WORKER_SHUTDOWN_GRACE: durationMs.default(LONGEST_JOB_STEP_MS) })
+  .extend(workerVersioningEnvSchema.pick({ TEMPORAL_WORKER_VERSIONING: true, TEMPORAL_DEPLOYMENT_NAME: true, TEMPORAL_WORKER_BUILD_ID: true }).shape);
 /** Everything, for tooling that documents or checks the whole environment. */
 export const envSchema = apiProcessSchema.extend(orchestratorProcessSchema.shape).extend(inferenceProcessSchema.shape);
 

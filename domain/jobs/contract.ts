@@ -9,6 +9,11 @@ export interface JobDeadlines {
 
 /** The deadlines when none are configured (JOB_QUEUE_TIMEOUT, JOB_LIFETIME), and for histories that predate them. */
 export const DEFAULT_JOB_DEADLINES: JobDeadlines = { queueSeconds: 600, lifetimeSeconds: 1800 };
+/**
+ * The longest a job step may run: the inference activity's start-to-close timeout (workflows/process-job.workflow.ts).
+ * An inference worker told to stop gives in-flight jobs this long to finish (WORKER_SHUTDOWN_GRACE's default there).
+ */
+export const LONGEST_JOB_STEP_MS = 15 * 60_000;
 
 /** What the API hands the job workflow. Keys, never image bytes: payloads stay small. */
 export type ProcessJobInput = JobSpec & {

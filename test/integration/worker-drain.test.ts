@@ -1,0 +1,113 @@
+import { randomUUID } from 'node:crypto';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { Client, Connection } from '@temporalio/client';
+import protos from '@temporalio/proto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createOrm } from '../../db/orm.js';
+import { orchestratorProcessSchema } from '../../domain/config/index.js';
+import type { ProcessJobInput } from '../../domain/jobs/contract.js';
+import { creditsCost, planJob } from '../../domain/jobs/plan.js';
+import { createObjectStore, type ObjectStore } from '../../integrations/object-store.js';
+import { startJobWorkflow } from '../../integrations/job-workflows.js';
+import type { processJobWorkflow } from '../../workflows/process-job.workflow.js';
+import { createUser, expectLedgerConsistent } from '../helpers/db.js';
+import { testConfig, testEnv } from '../helpers/env.js';
+import { startServiceProcess, type ServiceProcess } from '../helpers/processes.js';
+import { gradientPng, storedUpload } from '../helpers/uploads.js';
+import { integrationModelDir } from '../helpers/workers.js';
+
+// A deploy or a scale-in SIGTERMs an inference worker while it runs a job: the worker stops taking work but lets
+// the running job finish (its default WORKER_SHUTDOWN_GRACE is the longest job step), then exits. The job
+// completes on that worker, in its first attempt, charged once.
+
+let orm: MikroORM;
+let objectStore: ObjectStore;
+let client: Client;
+let env: NodeJS.ProcessEnv;
+const running: ServiceProcess[] = [];
+const suffix = randomUUID().slice(0, 8);
+const queues = { orchestrator: `drain-orchestrator-${suffix}`, inference: `drain-inference-${suffix}` };
+const EventType = protos.temporal.api.enums.v1.EventType;
+
+function start(entry: 'workers/orchestrator.ts' | 'workers/inference.ts', extraEnv: NodeJS.ProcessEnv = {}): ServiceProcess {
+  const service = startServiceProcess(entry, { ...env, ...extraEnv });
+  running.push(service);
+  return service;
+}
+
+const freePort = () => 20_000 + Math.floor(Math.random() * 30_000);
+
+beforeAll(async () => {
+  env = {
+    ...process.env,
+    ...testEnv({
+      LOG_LEVEL: 'info',
+      MODEL_DIR: await integrationModelDir(),
+      UPSCALE_TILE_SIZE: '64',
+      TEMPORAL_TASK_QUEUE_ORCHESTRATOR: queues.orchestrator,
+      TEMPORAL_TASK_QUEUE_INFERENCE: queues.inference,
+    }),
+  };
+  // The deployed default, not a test's setting.
+  delete env.WORKER_SHUTDOWN_GRACE;
+  const config = testConfig(orchestratorProcessSchema);
+  orm = await createOrm(config);
+  objectStore = createObjectStore(config);
+  client = new Client({ connection: await Connection.connect({ address: config.TEMPORAL_ADDRESS }), namespace: config.TEMPORAL_NAMESPACE });
+});
+afterAll(async () => {
+  await Promise.all(running.map((service) => service.stop('SIGKILL')));
+  await client?.connection.close();
+  await orm?.close();
+});
+
+describe('inference worker drain', () => {
+  it('a SIGTERMed inference worker finishes the job it runs (first attempt, charged once), then exits', async () => {
+    const orchestrator = start('workers/orchestrator.ts', { ORCHESTRATOR_METRICS_PORT: String(freePort()), ORCHESTRATOR_TEMPORAL_METRICS_PORT: String(freePort()) });
+    const inference = start('workers/inference.ts', { INFERENCE_METRICS_PORT: String(freePort()), INFERENCE_TEMPORAL_METRICS_PORT: String(freePort()) });
+    await Promise.all([orchestrator.waitFor('orchestrator worker running'), inference.waitFor('inference worker running')]);
+
+    const user = await createUser(orm, 10);
+    const upload = await storedUpload(orm, objectStore, user.id, await gradientPng(512, 512));
+    const params = { scale_factor: 4, face_enhance: false } as const;
+    const input: ProcessJobInput = {
+      jobId: randomUUID(),
+      userId: user.id,
+      jobType: 'upscale',
+      params,
+      creditsCost: creditsCost(planJob({ jobType: 'upscale', params })),
+      inputUploadId: upload.id,
+      inputKey: upload.key,
+      inferenceTaskQueue: queues.inference,
+    };
+    await startJobWorkflow(client, input, queues.orchestrator);
+    const progress = async () => {
+      const [row] = await orm.em.fork().execute<{ progress: number }[]>(`select progress from jobs where id = ?`, [input.jobId]);
+      return row?.progress ?? 0;
+    };
+    await expect.poll(progress, { timeout: 60_000, interval: 100 }).toBeGreaterThan(0.05);
+
+    // The deploy's SIGTERM, mid-job; no other inference worker exists to take the job over.
+    const exited = inference.stop('SIGTERM');
+    const result = await client.workflow.getHandle<typeof processJobWorkflow>(input.jobId).result();
+    expect(result).toMatchObject({ status: 'completed' });
+    expect(await exited).toBe(0);
+    expect(inference.output()).toContain('inference worker stopped');
+
+    // One inference attempt, started and completed by the worker that was told to stop.
+    const history = await client.workflow.getHandle(input.jobId).fetchHistory();
+    const events = history.events ?? [];
+    const started = events.filter((event) => event.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED);
+    expect(started.map((event) => event.activityTaskStartedEventAttributes?.attempt)).toEqual([1]);
+    expect(events.some((event) => event.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED || event.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT)).toBe(false);
+    expect(started[0]?.activityTaskStartedEventAttributes?.identity).toContain(String(inference.child.pid));
+
+    const [row] = await orm.em.fork().execute(`select status, credit_state from jobs where id = ?`, [input.jobId]);
+    expect(row).toEqual({ status: 'completed', credit_state: 'charged' });
+    const [balance] = await orm.em.fork().execute(`select credits from users where id = ?`, [user.id]);
+    expect(balance).toEqual({ credits: 10 - input.creditsCost });
+    await expectLedgerConsistent(orm.em.fork());
+
+    expect(await orchestrator.stop('SIGTERM')).toBe(0);
+  }, 240_000);
+});
