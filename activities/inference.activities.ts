@@ -50,6 +50,7 @@ export function createInferenceActivities(deps: { engine: InferenceEngine; objec
       const progress = throttledProgress((fraction, stage) => jobs.recordProgress(input.jobId, fraction, stage), (stage) => clock.enter(stage));
       const keepalive = setInterval(() => heartbeat(progress.latest()), KEEPALIVE_INTERVAL_MS);
       metrics.activeJobs.inc();
+      let resultMayExist = false;
       try {
         progress.report(0, 'downloading');
         const [image, target] = await Promise.all([
@@ -64,10 +65,14 @@ export function createInferenceActivities(deps: { engine: InferenceEngine; objec
         );
         const inferenceMs = performance.now() - started;
         progress.report(0.95, 'uploading');
+        resultMayExist = true;
         await deps.objectStore.put(input.resultKey, result.data, result.contentType, cancellationSignal);
         clock.enter('done');
         return { resultKey: input.resultKey, contentType: result.contentType, width: result.width, height: result.height, inferenceMs };
       } catch (error) {
+        // A write cut short by a cancel may have stored the object all the same: an attempt that ends without a
+        // result leaves none behind (a canceled job's row never points at it, so nothing else would delete it).
+        if (resultMayExist) await deps.objectStore.delete([input.resultKey]).catch(() => undefined);
         metrics.failures.inc({ code: error instanceof InferenceError ? error.code : 'INFRASTRUCTURE' });
         if (error instanceof InferenceError) throw ApplicationFailure.create({ type: error.code, message: error.message, nonRetryable: true });
         throw error;

@@ -1,7 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { JobStore } from '../db/job-store.js';
-import { InsufficientCreditsError } from '../domain/errors.js';
+import { AccountClosedError, InsufficientCreditsError } from '../domain/errors.js';
 import type { ProcessJobInput } from '../domain/jobs/contract.js';
 import type { JobSettlement } from '../domain/jobs/reconciliation.js';
 import { JobFailure, type JobStatus, type UnsuccessfulOutcome } from '../domain/jobs/vocabulary.js';
@@ -33,6 +33,9 @@ export function createJobActivities(deps: { orm: MikroORM; metrics: JobMetrics }
         }
         return admitted;
       } catch (error) {
+        if (error instanceof AccountClosedError) {
+          throw ApplicationFailure.create({ type: JobFailure.ACCOUNT_CLOSED, message: error.message, nonRetryable: true });
+        }
         if (!(error instanceof InsufficientCreditsError)) throw error;
         throw ApplicationFailure.create({
           type: JobFailure.INSUFFICIENT_CREDITS,

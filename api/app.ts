@@ -65,10 +65,10 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   app.use(corsFor(deps.config.CORS_ORIGINS));
   app.use(jsonBody(deps.config.JSON_BODY_LIMIT_KB));
   app.use((_ctx, next) => RequestContext.create(deps.orm.em, next));
-  const { router } = apiRoutes(deps);
-  app.use(router.routes());
+  const routes = apiRoutes(deps);
+  app.use(routes.router.routes());
   // Sets 405/501 with `Allow`; the error handler renders them.
-  app.use(router.allowedMethods());
+  app.use(routes.allowedMethods());
   return app;
 }
 

@@ -73,6 +73,8 @@ export function requireOneOf<T extends z.ZodObject>(schema: T, ...groups: [strin
 export class ApiRoutes {
   readonly router = new Router<AppState>();
   private readonly registry = new OpenAPIRegistry();
+  /** Methods of each path without parameters, for the paths templated routes also match. */
+  private readonly concreteMethods = new Map<string, string[]>();
 
   /** @param authenticate verifies the bearer token and applies the per-user API budget. */
   constructor(private readonly authenticate: Middleware<AuthedState>[]) {
@@ -88,7 +90,21 @@ export class ApiRoutes {
     this.add(route, this.authenticate);
   }
 
-  /** The OpenAPI 3.1 document of every registered route. */
+  /**
+   * Answers 405 / 501 / OPTIONS with `Allow` (the error handler renders them). As in OpenAPI, a concrete path shadows
+   * the templated ones it also matches: `/uploads/presign` allows what it serves, not `/uploads/{upload_id}`'s methods.
+   */
+  allowedMethods(): Middleware<AppState> {
+    const allowed = this.router.allowedMethods();
+    return async (ctx, next) => {
+      const routed = ctx as unknown as { matched?: { paramNames: unknown[] }[] };
+      const concrete = routed.matched?.filter((layer) => layer.paramNames.length === 0) ?? [];
+      if (concrete.length > 0) routed.matched = concrete;
+      await allowed(ctx as unknown as Parameters<typeof allowed>[0], next);
+    };
+  }
+
+
   document(): ReturnType<OpenApiGeneratorV31['generateDocument']> {
     return new OpenApiGeneratorV31(this.registry.definitions).generateDocument({
       openapi: '3.1.0',
@@ -102,10 +118,26 @@ export class ApiRoutes {
   }
 
   private add<S extends RequestSchemas, State extends AppState>(route: RouteDefinition<S, State>, auth: Middleware<AuthedState>[]): void {
-    const stack = [...auth, ...(route.middleware ?? []), validate(route.request ?? {}), route.handler];
+    const method = route.method.toUpperCase();
+    const templated = route.path.includes(':');
+    if (!templated) this.concreteMethods.set(route.path, [...(this.concreteMethods.get(route.path) ?? []), ...(method === 'GET' ? ['HEAD', method] : [method])]);
+    const stack = [...(templated ? [this.unlessShadowed()] : []), ...auth, ...(route.middleware ?? []), validate(route.request ?? {}), route.handler];
     // The router is typed for the base state; each stack was type-checked against its own state above.
-    this.router.register(route.path, [route.method.toUpperCase()], stack as unknown as RouterMiddleware<AppState>[]);
+    this.router.register(route.path, [method], stack as unknown as RouterMiddleware<AppState>[]);
     this.registry.registerPath(this.describe(route, auth.length > 0));
+  }
+
+  /** A templated route never serves a concrete route's path (`GET /uploads/presign` is 405, not an upload id). */
+  private unlessShadowed(): Middleware<AppState> {
+    return async (ctx, next) => {
+      const methods = this.concreteMethods.get(ctx.path);
+      if (methods) {
+        ctx.status = 405;
+        ctx.set('Allow', methods.join(', '));
+        return;
+      }
+      await next();
+    };
   }
 
   private describe(route: RouteDoc, authenticated: boolean): RouteConfig {

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { AccountClosedError } from '../domain/errors.js';
 import type { ProcessJobInput } from '../domain/jobs/contract.js';
 import type { JobSettlement } from '../domain/jobs/reconciliation.js';
 import type { CreditState, JobStatus, JobType, UnsuccessfulOutcome } from '../domain/jobs/vocabulary.js';
@@ -42,6 +43,10 @@ export class JobStore {
                 case when current_setting('server_version_num')::int >= 170000 then set_config('transaction_timeout', ?, true) end`,
         [budget, `${Math.min(ADMISSION_LOCK_TIMEOUT_MS, Math.ceil(budgetMs))}ms`, budget],
       );
+      // The account row is taken first (the lock a ledger write takes anyway): a deletion that closed it refuses the
+      // job here, and one closing it now waits for this commit and then finds the job and stops it.
+      const open = await em.execute(`select 1 from users where id = ? and deleted_at is null for no key update`, [input.userId]);
+      if (open.length === 0) throw new AccountClosedError();
       const inserted = await em.execute(
         `insert into jobs (id, user_id, job_type, status, input_upload_id, target_upload_id, params, credits_cost,
                            credit_state, idempotency_key, request_hash)

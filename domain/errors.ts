@@ -84,3 +84,10 @@ export class InsufficientCreditsError extends AppError {
     });
   }
 }
+
+/** The account was closed (DELETE /auth/me): it gets no new job, whichever step notices. */
+export class AccountClosedError extends AppError {
+  constructor() {
+    super(401, ErrorCode.ACCOUNT_CLOSED, 'This account has been deleted.');
+  }
+}

@@ -8,7 +8,7 @@ import {
   WorkflowUpdateRPCTimeoutOrCancelledError,
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { AppError, ErrorCode, InsufficientCreditsError } from '../domain/errors.js';
+import { AccountClosedError, AppError, ErrorCode, InsufficientCreditsError } from '../domain/errors.js';
 import type { ProcessJobInput, ProcessJobResult } from '../domain/jobs/contract.js';
 import type { JobStore } from '../db/job-store.js';
 import { reconcileJob, type JobSettlement, type JobWorkflowState } from '../domain/jobs/reconciliation.js';
@@ -53,6 +53,8 @@ export async function startJobWorkflow(client: Client, input: ProcessJobInput, t
   } catch (error) {
     if (error instanceof WorkflowExecutionAlreadyStartedError) return { admitted: false, reason: 'already_started' };
     const cause = error instanceof WorkflowUpdateFailedError ? error.cause : undefined;
+    // The account was closed since the request was authenticated: no job was created.
+    if (cause instanceof ApplicationFailure && cause.type === JobFailure.ACCOUNT_CLOSED) throw new AccountClosedError();
     if (cause instanceof ApplicationFailure && cause.type === JobFailure.INSUFFICIENT_CREDITS) {
       const [detail] = cause.details as [{ required: number; balance: number }];
       throw new InsufficientCreditsError(detail.required, detail.balance);

@@ -1,10 +1,12 @@
 import {
+  ActivityCancellationType,
   ActivityFailure,
   ApplicationFailure,
   CancellationScope,
   defineUpdate,
   isCancellation,
   log,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setCurrentDetails,
@@ -136,6 +138,11 @@ function inferenceWithinDeadlines(input: ProcessJobInput) {
     taskQueue: input.inferenceTaskQueue,
     scheduleToStartTimeout: deadlines.queueSeconds * 1000,
     scheduleToCloseTimeout: remainingMs,
+    // A canceled job (a user's cancel, an account deletion) counts as stopped only once its inference has: nothing
+    // is written for it after the cancel reports done. Histories recorded before did not wait.
+    cancellationType: patched('inference-waits-for-cancellation')
+      ? ActivityCancellationType.WAIT_CANCELLATION_COMPLETED
+      : ActivityCancellationType.TRY_CANCEL,
   });
 }
 

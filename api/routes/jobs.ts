@@ -16,7 +16,6 @@ import type { ChangeInvalidatedCache } from '../../integrations/change-invalidat
 import type { ApiMetrics } from '../../integrations/metrics/api-metrics.js';
 import type { ObjectStore } from '../../integrations/object-store.js';
 import { limitPerUser, type RateLimiters } from '../middleware/rate-limit.js';
-import { invalidRequest } from '../middleware/validate.js';
 import { requireOneOf, type ApiRoutes } from '../routing.js';
 import type { AppState } from '../state.js';
 import { cancelJob, createJob, findOwnJob } from '../services/jobs.js';
@@ -100,8 +99,13 @@ const jobSchema = z
   })
   .meta({ id: 'Job' });
 
-/** The list cursor is opaque: `next_cursor` of the previous page, base64url. */
-const CURSOR = /^[A-Za-z0-9_-]{1,200}$/;
+/**
+ * The list cursor is opaque: `next_cursor` of the previous page, the base64url of the last job's creation time (6 bytes
+ * of epoch milliseconds) and id (16 bytes). Every string of this pattern decodes to a valid position, so the pattern
+ * the spec declares is exactly what the API accepts.
+ */
+const CURSOR = /^[A-Za-z0-9_-]{30}$/;
+const LATEST_CURSOR_MS = Date.UTC(9999, 11, 31);
 const listQuerySchema = z.object({
   status: z.enum(jobStatuses).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
@@ -152,6 +156,7 @@ export function jobRoutes(routes: ApiRoutes, deps: JobRouteDeps): void {
     responses: { 202: { description: 'Accepted; poll `Location` or GET /jobs/{id}/events.', schema: acceptedSchema } },
     errors: {
       400: [ErrorCode.IDEMPOTENCY_KEY_INVALID],
+      401: [ErrorCode.ACCOUNT_CLOSED],
       402: [ErrorCode.INSUFFICIENT_CREDITS],
       404: [ErrorCode.NOT_FOUND],
       422: [ErrorCode.UPLOAD_MISSING, ErrorCode.UPLOAD_MISMATCH, ErrorCode.UPLOAD_NOT_IMAGE, ErrorCode.IDEMPOTENCY_KEY_REUSED],
@@ -306,14 +311,17 @@ function idempotencyKeyOf(ctx: Context): string | undefined {
 }
 
 function encodeCursor(job: JobRow): string {
-  return Buffer.from(`${job.createdAt.toISOString()}|${job.id}`).toString('base64url');
+  const bytes = Buffer.alloc(22);
+  bytes.writeUIntBE(job.createdAt.getTime(), 0, 6);
+  Buffer.from(job.id.replaceAll('-', ''), 'hex').copy(bytes, 6);
+  return bytes.toString('base64url');
 }
 
 function decodeCursor(cursor: string): { createdAt: Date; id: string } {
-  const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
-  const createdAt = new Date(at ?? '');
-  if (!id || Number.isNaN(createdAt.getTime())) throw invalidRequest([{ location: 'query', path: 'cursor', message: 'Invalid cursor' }], 'Invalid cursor.');
-  return { createdAt, id };
+  const bytes = Buffer.from(cursor, 'base64url');
+  const hex = bytes.subarray(6, 22).toString('hex');
+  // Positions past the year 9999 (the database's dates and ISO's end there) all mean "after every job".
+  return { createdAt: new Date(Math.min(bytes.readUIntBE(0, 6), LATEST_CURSOR_MS)), id: `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}` };
 }
 
 /** Writes an async sequence of events as `text/event-stream`, ending when it ends or the client leaves. */

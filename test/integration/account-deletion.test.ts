@@ -1,9 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
+import { AccountClosedError } from '../../domain/errors.js';
 import { accountDeletionWorkflowId } from '../../domain/lifecycle/account-deletion.js';
+import { startJobWorkflow } from '../../integrations/job-workflows.js';
 import type { retentionSweepWorkflow } from '../../workflows/retention-sweep.workflow.js';
 import { uniqueEmail, uniqueIp } from '../helpers/api.js';
 import { uploadImage } from '../helpers/client-flows.js';
+import { jobInput } from '../helpers/jobs.js';
 import { gradientPng } from '../helpers/uploads.js';
 import { useJobStack } from '../helpers/job-stack.js';
 
@@ -129,5 +133,33 @@ describe('DELETE /auth/me', () => {
       args: [{ userId: user.id }],
     });
     expect(rerun).toEqual({ jobsCanceled: 0, objectsDeleted: 0, devicesRemoved: 0 });
+  });
+
+  it('admits no job for an account closed after the request was authenticated: no job row, no reservation', async () => {
+    const user = await register();
+    const input = await jobInput({ orm: stack.orm, objectStore: stack.objectStore, inferenceTaskQueue: stack.workers.taskQueues.inference }, user.id, { jobType: 'upscale', params: {} }, await gradientPng(16, 16));
+    // The deletion closed the account between the request's authentication and its admission.
+    await sql(`update users set deleted_at = now() where id = ?`, [user.id]);
+    await expect(startJobWorkflow(stack.workers.client, input, stack.workers.taskQueues.orchestrator)).rejects.toBeInstanceOf(AccountClosedError);
+    expect(await sql(`select 1 from jobs where user_id = ?`, [user.id])).toEqual([]);
+    expect(await sql<{ type: string }>(`select type from credit_transactions where user_id = ?`, [user.id])).toEqual([{ type: 'signup_bonus' }]);
+  });
+
+  it('POST /jobs racing DELETE /auth/me: every job admitted is stopped and refunded, none runs on after the deletion', async () => {
+    const user = await register();
+    const input = await uploadImage(stack.api, user.token, await gradientPng(16, 16));
+    const submit = () => stack.api.request('POST', '/jobs', { token: user.token, body: { job_type: 'upscale', input } });
+    const [deletion, ...submissions] = await Promise.all([
+      sleep(30).then(() => stack.api.request('DELETE', '/auth/me', { token: user.token, body: { password: PASSWORD } })),
+      ...Array.from({ length: 4 }, (_, n) => sleep(n * 20).then(submit)),
+    ]);
+    expect(deletion.status).toBe(202);
+    for (const submission of submissions) expect([202, 401]).toContain(submission.status);
+    await erased(user.id);
+    // A job admitted after the deletion's last look would stay pending here (no GPU worker runs it).
+    await sleep(1_000);
+    const rows = await sql<{ status: string; credit_state: string }>(`select status, credit_state from jobs where user_id = ?`, [user.id]);
+    expect(rows.filter((row) => row.status !== 'canceled' || row.credit_state !== 'refunded')).toEqual([]);
+    expect(await objectsOf(user.id)).toEqual([]);
   });
 });

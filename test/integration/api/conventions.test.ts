@@ -61,6 +61,16 @@ describe('conventions every route follows', () => {
     expect(response.headers.get('allow')).toBe('POST');
   });
 
+  it('lists exactly the served methods in Allow: a concrete path is not answered by the templated one it shadows', async () => {
+    const options = await api.request('OPTIONS', '/uploads/presign');
+    expect(options.headers.get('allow')).toBe('POST');
+    const get = await api.request('GET', '/uploads/presign');
+    expect(get.status).toBe(405);
+    expect(get.body.error.code).toBe('METHOD_NOT_ALLOWED');
+    expect(get.headers.get('allow')).toBe('POST');
+    expect((await api.request('OPTIONS', '/uploads/00000000-0000-4000-8000-000000000000')).headers.get('allow')).toBe('HEAD, GET');
+  });
+
   it('answers TRACE (a method no route serves) with 405 and Allow on every route, 404 on unknown paths', async () => {
     const paths = Object.keys((await api.request('GET', '/openapi.json')).body.paths as object);
     expect(paths.length).toBeGreaterThan(10);

@@ -53,7 +53,7 @@ it('declares the rules the validator enforces: one of an upload id or its URL, t
   expect(declared).toContain('{"anyOf":[{"required":["input"]},{"required":["input_image_url"]}]}');
   expect(declared).toContain('{"anyOf":[{"required":["target"]},{"required":["target_image_url"]}]}');
   const cursor = spec.paths['/jobs'].get.parameters.find((parameter: { name: string }) => parameter.name === 'cursor');
-  expect(cursor.schema.pattern).toBe('^[A-Za-z0-9_-]{1,200}$');
+  expect(cursor.schema.pattern).toBe('^[A-Za-z0-9_-]{30}$');
   // The credentials schema may sit in components; what matters is that its email carries zod's pattern.
   const text = JSON.stringify(spec);
   const at = text.indexOf('"format":"email"');
@@ -65,4 +65,10 @@ it('declares the rules the validator enforces: one of an upload id or its URL, t
   const refused = await api.request('POST', '/jobs', { token: user.body.access_token, body: { job_type: 'upscale' } });
   expect(refused.status).toBe(400);
   expect(refused.body.error.code).toBe('VALIDATION_FAILED');
+  // Every cursor the pattern admits is a position the list accepts, and nothing else is.
+  const pattern = new RegExp(cursor.schema.pattern);
+  for (const candidate of ['0', 'A'.repeat(30), '_'.repeat(30), '9'.repeat(30), 'z'.repeat(31)]) {
+    const listed = await api.request('GET', `/jobs?cursor=${candidate}`, { token: user.body.access_token });
+    expect({ candidate, status: listed.status }).toEqual({ candidate, status: pattern.test(candidate) ? 200 : 400 });
+  }
 });
