@@ -1,7 +1,9 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { ApplicationFailure, Context } from '@temporalio/activity';
+import { JobQueries } from '../db/job-queries.js';
 import { JobStore } from '../db/job-store.js';
 import { AccountClosedError, InsufficientCreditsError } from '../domain/errors.js';
+import type { AdmissionResult } from '../domain/jobs/attempts.js';
 import type { ProcessJobInput } from '../domain/jobs/contract.js';
 import type { JobSettlement } from '../domain/jobs/reconciliation.js';
 import { JobFailure, type JobStatus, type UnsuccessfulOutcome } from '../domain/jobs/vocabulary.js';
@@ -9,6 +11,8 @@ import type { JobMetrics } from '../integrations/metrics/job-metrics.js';
 
 /** Admission's transaction must end (commit or roll back) this long before its attempt times out. */
 const ADMISSION_MARGIN_MS = 1_000;
+/** Failure type of an admission that came after the API stopped waiting for it. */
+export const ADMISSION_EXPIRED = 'AdmissionExpired';
 
 /**
  * Bookkeeping activities of the job workflows (orchestrator worker): job rows and money, all idempotent. Metrics
@@ -18,19 +22,29 @@ export function createJobActivities(deps: { orm: MikroORM; metrics: JobMetrics }
   const store = () => new JobStore(deps.orm.em.fork());
   const { metrics } = deps;
   return {
-    async admitJob(input: ProcessJobInput): Promise<{ created: boolean; balance: number }> {
+    /** Admits the run's attempt (see JobStore.admit): a new job, the attempt already running, a retry, or a replay. */
+    async admitJob(input: ProcessJobInput): Promise<AdmissionResult> {
       // An attempt that times out is abandoned, not stopped: its transaction gets only the attempt's own time,
       // so it rolls back rather than reserving credits for a job the workflow has already given up on.
       const { startToCloseTimeoutMs, scheduledTimestampMs, scheduleToCloseTimeoutMs } = Context.current().info;
       const attemptEnds = Date.now() + startToCloseTimeoutMs;
       const admissionEnds = scheduleToCloseTimeoutMs ? scheduledTimestampMs + scheduleToCloseTimeoutMs : attemptEnds;
       const deadline = Math.min(attemptEnds, admissionEnds) - ADMISSION_MARGIN_MS;
+      // A new job must also be created before the API stops waiting for it (admitBy): past that the API answered
+      // 503, and a job it reported as not started must never start later. An existing job (a retry by reset, a
+      // replay) is not bound by its first request's deadline.
+      const creationEnds = input.admitBy === undefined ? Infinity : input.admitBy - ADMISSION_MARGIN_MS;
+      if (Date.now() >= creationEnds && !(await new JobQueries(deps.orm.em.fork()).findOwn(input.userId, input.jobId))) {
+        throw ApplicationFailure.create({ type: ADMISSION_EXPIRED, message: `admission deadline ${new Date(input.admitBy ?? 0).toISOString()} passed`, nonRetryable: true });
+      }
       try {
-        const admitted = await store().admit(input, deadline);
-        if (admitted.created) {
+        const admitted = await store().admit(input, Date.now() < creationEnds ? Math.min(deadline, creationEnds) : deadline);
+        if (admitted.created || admitted.retried) {
           metrics.admitted.inc({ job_type: input.jobType });
           metrics.credits.inc({ movement: 'reserved' }, input.creditsCost);
         }
+        if (admitted.retried) metrics.retries.inc({ job_type: input.jobType, outcome: 'admitted' });
+        if (admitted.refused) metrics.retries.inc({ job_type: input.jobType, outcome: 'refused' });
         return admitted;
       } catch (error) {
         if (error instanceof AccountClosedError) {

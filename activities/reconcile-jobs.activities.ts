@@ -1,5 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import type { Client } from '@temporalio/client';
+import { type Client, WorkflowFailedError } from '@temporalio/client';
 import { JobStore } from '../db/job-store.js';
 import { reconcileJob } from '../domain/jobs/reconciliation.js';
 import { jobWorkflowState, settleJobThroughWorkflow } from '../integrations/job-workflows.js';
@@ -12,6 +12,8 @@ export interface ReconcilePageResult {
   settled: number;
   repaired: number;
   running: number;
+  /** Settlements that failed after their bounded retries (counted and logged; the next pass tries again). */
+  failed: number;
   next: { createdAt: string; id: string } | null;
 }
 
@@ -40,7 +42,7 @@ export function createReconcileJobsActivities(deps: ReconcileJobsDeps) {
         limit: input.limit,
         userId: input.userId,
       });
-      const result: ReconcilePageResult = { examined: jobs.length, settled: 0, repaired: 0, running: 0, next: null };
+      const result: ReconcilePageResult = { examined: jobs.length, settled: 0, repaired: 0, running: 0, failed: 0, next: null };
       for (const job of jobs) {
         const decision = reconcileJob(await jobWorkflowState(deps.temporal, job.id));
         if (decision.action === 'leave') {
@@ -52,8 +54,18 @@ export function createReconcileJobsActivities(deps: ReconcileJobsDeps) {
           deps.logger.warn({ jobId: job.id, userId: job.userId, status }, 'reconciler: job workflow had completed; job row repaired');
           result.repaired++;
         } else {
-          const settlement = await settleJobThroughWorkflow(deps.temporal, deps.taskQueue, job, decision.outcome, 'Settled by the reconciler');
-          if (settlement === 'running') {
+          const settlement = await settleJobThroughWorkflow(deps.temporal, deps.taskQueue, job, decision.outcome, 'Settled by the reconciler').catch(
+            (error: unknown) => {
+              if (!(error instanceof WorkflowFailedError)) throw error;
+              // One job's settlement failing for good must not stop the pass over the others; operators are told.
+              deps.metrics.settlements.inc({ action: 'failed', code: decision.outcome.code });
+              deps.logger.error({ jobId: job.id, userId: job.userId, error: String(error.cause ?? error) }, 'reconciler: settlement failed after its retries');
+              return 'failed' as const;
+            },
+          );
+          if (settlement === 'failed') {
+            result.failed++;
+          } else if (settlement === 'running') {
             result.running++;
           } else {
             deps.metrics.settlements.inc({ action: 'settled', code: decision.outcome.code });

@@ -1,9 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AccountClosedError } from '../domain/errors.js';
+import { AccountClosedError, InsufficientCreditsError } from '../domain/errors.js';
+import { admissionDecision, type AdmissionResult, attemptReference, endedResult, type ExistingJob } from '../domain/jobs/attempts.js';
 import type { ProcessJobInput } from '../domain/jobs/contract.js';
 import type { JobSettlement } from '../domain/jobs/reconciliation.js';
-import type { CreditState, JobStatus, JobType, UnsuccessfulOutcome } from '../domain/jobs/vocabulary.js';
-import { Ledger, type LedgerOutcome } from './ledger.js';
+import { type CreditState, JobFailure, type JobStatus, type JobType, type UnsuccessfulOutcome } from '../domain/jobs/vocabulary.js';
+import { Ledger } from './ledger.js';
 
 const UNFINISHED = `status in ('pending', 'processing')`;
 /** Lock waits inside admission give up well before the whole transaction's budget. */
@@ -27,12 +28,16 @@ export class JobStore {
   constructor(private readonly em: EntityManager) {}
 
   /**
-   * Creates the job row and reserves its credits atomically: either both happen or neither (402 path).
-   * Repeating it for the same job id changes nothing and reports the first outcome. The transaction must end
-   * by `deadline` (epoch ms): statement, lock and, where the server has it, transaction timeouts bound it from
-   * its first statement, so an attempt its caller has given up on rolls back instead of committing late.
+   * Admits the job's current run. The first admission creates the job row and reserves its credits atomically:
+   * either both happen or neither (402 path). Under an existing job id it decides from the row (see
+   * admissionDecision): a repeated admission, or a reset of a job still running, carries on with the attempt
+   * already admitted; a reset of a job that failed for an infrastructure reason admits a new attempt (a fresh
+   * reservation, status back to pending) or, when the balance no longer covers it, records the refused attempt
+   * and leaves the job as it ended; any other ended job is replayed unchanged. The transaction must end by
+   * `deadline` (epoch ms): statement, lock and, where the server has it, transaction timeouts bound it from its
+   * first statement, so an attempt its caller has given up on rolls back instead of committing late.
    */
-  admit(input: ProcessJobInput, deadline: number): Promise<{ created: boolean; balance: number }> {
+  admit(input: ProcessJobInput, deadline: number): Promise<AdmissionResult> {
     return this.em.transactional(async (em) => {
       // Measured once the connection is ours: waiting for the pool eats into the same budget.
       const budgetMs = deadline - Date.now();
@@ -46,12 +51,12 @@ export class JobStore {
       // The account row is taken first (the lock a ledger write takes anyway): a deletion that closed it refuses the
       // job here, and one closing it now waits for this commit and then finds the job and stops it.
       const open = await em.execute(`select 1 from users where id = ? and deleted_at is null for no key update`, [input.userId]);
-      if (open.length === 0) throw new AccountClosedError();
-      const inserted = await em.execute(
+      if (open.length === 0) return this.closedAccountIn(em, input);
+      const inserted = await em.execute<{ createdAt: string }[]>(
         `insert into jobs (id, user_id, job_type, status, input_upload_id, target_upload_id, params, credits_cost,
                            credit_state, idempotency_key, request_hash)
          values (?, ?, ?, 'pending', ?, ?, ?::jsonb, ?, 'reserved', ?, ?)
-         on conflict do nothing returning id`,
+         on conflict do nothing returning created_at as "createdAt"`,
         [
           input.jobId,
           input.userId,
@@ -65,13 +70,90 @@ export class JobStore {
         ],
       );
       const ledger = new Ledger(em);
-      if (inserted.length === 0) return { created: false, balance: await ledger.balance(input.userId) };
-      const reservation: LedgerOutcome =
-        input.creditsCost > 0
-          ? await ledger.reserve(input.userId, input.creditsCost, input.jobId)
-          : { applied: false, amount: 0, balance: await ledger.balance(input.userId) };
-      return { created: true, balance: reservation.balance };
+      const [created] = inserted;
+      if (created) {
+        const balance = await reserveIn(ledger, input, 1);
+        return { created: true, balance, attempt: 1, admittedAt: new Date(created.createdAt).toISOString() };
+      }
+      const [existing] = await em.execute<(ExistingJob & { admittedAt: string })[]>(
+        `select status, credit_state as "creditState", error_code as "errorCode", result_key as "resultKey", attempt,
+                coalesce(retried_at, created_at) as "admittedAt"
+           from jobs where id = ? for update`,
+        [input.jobId],
+      );
+      // Another job holds this Idempotency-Key: the API serves that one; nothing was admitted here.
+      if (!existing) return { created: false, balance: await ledger.balance(input.userId) };
+      const current = { created: false, attempt: existing.attempt, admittedAt: new Date(existing.admittedAt).toISOString() };
+      const decision = admissionDecision(existing);
+      if (decision === 'continue') return { ...current, balance: await ledger.balance(input.userId) };
+      if (decision === 'replay') return { ...current, balance: await ledger.balance(input.userId), ended: endedResult(existing) };
+      return this.retryIn(em, input, existing);
     });
+  }
+
+  /**
+   * A closed account gets no job and no retry (AccountClosedError when there is nothing to replay); a reset of
+   * one of its ended jobs replays how it ended.
+   */
+  private async closedAccountIn(em: EntityManager, input: ProcessJobInput): Promise<AdmissionResult> {
+    const [job] = await em.execute<(ExistingJob & { admittedAt: string })[]>(
+      `select status, error_code as "errorCode", result_key as "resultKey", attempt, coalesce(retried_at, created_at) as "admittedAt"
+         from jobs where id = ?`,
+      [input.jobId],
+    );
+    if (!job || job.status === 'pending' || job.status === 'processing') throw new AccountClosedError();
+    const retryable = admissionDecision({ ...job, creditState: 'refunded' }) === 'retry';
+    return {
+      created: false,
+      balance: await new Ledger(em).balance(input.userId),
+      attempt: job.attempt,
+      admittedAt: new Date(job.admittedAt).toISOString(),
+      ended: endedResult(job),
+      ...(retryable ? { refused: JobFailure.ACCOUNT_CLOSED } : {}),
+    };
+  }
+
+  /** Admits a new attempt of a job that failed for an infrastructure reason, or records why it could not. */
+  private async retryIn(em: EntityManager, input: ProcessJobInput, failed: ExistingJob): Promise<AdmissionResult> {
+    const attempt = failed.attempt + 1;
+    const ledger = new Ledger(em);
+    const recordAttempt = (outcome: 'admitted' | 'refused', refusedCode: JobFailure | null) =>
+      em.execute(`insert into job_attempts (job_id, attempt, outcome, retried_code, refused_code) values (?, ?, ?, ?, ?)`, [
+        input.jobId,
+        attempt,
+        outcome,
+        failed.errorCode,
+        refusedCode,
+      ]);
+    let balance: number;
+    try {
+      balance = await reserveIn(ledger, input, attempt);
+    } catch (error) {
+      if (!(error instanceof InsufficientCreditsError)) throw error;
+      // The job keeps the outcome it had; the attempt is counted, so the next retry gets a reference of its own.
+      const [row] = await em.execute<{ admittedAt: string }[]>(
+        `update jobs set attempt = ? where id = ? returning coalesce(retried_at, created_at) as "admittedAt"`,
+        [attempt, input.jobId],
+      );
+      await recordAttempt('refused', JobFailure.INSUFFICIENT_CREDITS);
+      return {
+        created: false,
+        balance: error.balance,
+        attempt,
+        admittedAt: new Date(row!.admittedAt).toISOString(),
+        ended: endedResult(failed),
+        refused: JobFailure.INSUFFICIENT_CREDITS,
+      };
+    }
+    const [row] = await em.execute<{ admittedAt: string }[]>(
+      `update jobs set status = 'pending', credit_state = 'reserved', attempt = ?, retried_at = now(), error_code = null,
+              error_message = null, result_key = null, progress = 0, stage = null, started_at = null, completed_at = null,
+              updated_at = now()
+        where id = ? returning retried_at as "admittedAt"`,
+      [attempt, input.jobId],
+    );
+    await recordAttempt('admitted', null);
+    return { created: false, retried: true, balance, attempt, admittedAt: new Date(row!.admittedAt).toISOString() };
   }
 
   /** A worker started on the job; `stage` is what it is doing first. A later attempt changes nothing here. */
@@ -189,12 +271,19 @@ export class JobStore {
  * once. Returns the credits this call gave back (0 when there was nothing left to refund).
  */
 async function refundIn(em: EntityManager, userId: string, jobId: string): Promise<number> {
-  const [job] = await em.execute<{ creditState: CreditState }[]>(
-    `select credit_state as "creditState" from jobs where id = ? and user_id = ? for update`,
+  const [job] = await em.execute<{ creditState: CreditState; attempt: number }[]>(
+    `select credit_state as "creditState", attempt from jobs where id = ? and user_id = ? for update`,
     [jobId, userId],
   );
   if (job?.creditState !== 'reserved') return 0;
-  const outcome = await new Ledger(em).refund(userId, jobId);
+  // The reservation held is the current attempt's: earlier attempts were settled before it was admitted.
+  const outcome = await new Ledger(em).refund(userId, attemptReference(jobId, job.attempt));
   await em.execute(`update jobs set credit_state = 'refunded', updated_at = now() where id = ?`, [jobId]);
   return outcome.applied ? outcome.amount : 0;
+}
+
+/** Reserves an attempt's credits under its own reference; returns the balance afterwards. */
+async function reserveIn(ledger: Ledger, input: ProcessJobInput, attempt: number): Promise<number> {
+  if (input.creditsCost === 0) return ledger.balance(input.userId);
+  return (await ledger.reserve(input.userId, input.creditsCost, attemptReference(input.jobId, attempt))).balance;
 }

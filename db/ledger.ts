@@ -48,17 +48,21 @@ export class Ledger {
     });
   }
 
-  /** Takes credits for a job; throws InsufficientCreditsError (and records nothing) when the balance is short. */
-  async reserve(userId: string, amount: number, jobId: string): Promise<LedgerOutcome> {
+  /**
+   * Takes credits for a job attempt (`reference`: see attemptReference); throws InsufficientCreditsError (and
+   * records nothing) when the balance is short.
+   */
+  async reserve(userId: string, amount: number, reference: string): Promise<LedgerOutcome> {
     assertPositiveInteger(amount);
-    return await this.append(userId, -amount, 'job_reserve', jobId, {});
+    return await this.append(userId, -amount, 'job_reserve', reference, {});
   }
 
   /**
-   * Gives back exactly what the job's reservation took, once; a no-op when nothing was reserved. Outstanding
-   * clawbacks are paid from it first (credits a store refunded while they were reserved do not return).
+   * Gives back exactly what the job attempt's reservation (`reference`) took, once; a no-op when nothing was
+   * reserved. Outstanding clawbacks are paid from it first (credits a store refunded while they were reserved do
+   * not return).
    */
-  refund(userId: string, jobId: string): Promise<LedgerOutcome> {
+  refund(userId: string, reference: string): Promise<LedgerOutcome> {
     return this.em.transactional(async (em) => {
       const inserted = await em.execute<EntryRow[]>(
         `insert into credit_transactions (id, user_id, amount, type, reference, metadata)
@@ -66,14 +70,14 @@ export class Ledger {
            from credit_transactions where type = 'job_reserve' and reference = ? and user_id = ?
          on conflict (type, reference) do nothing
          returning amount`,
-        [randomUUID(), jobId, userId],
+        [randomUUID(), reference, userId],
       );
       const entry = inserted[0];
       if (entry) {
         const refunded = { applied: true, amount: entry.amount, balance: await moveBalance(em, userId, entry.amount) };
-        return this.collect(em, userId, refunded, { type: 'job_refund', reference: jobId });
+        return this.collect(em, userId, refunded, { type: 'job_refund', reference });
       }
-      const previous = await findEntry(em, 'job_refund', jobId);
+      const previous = await findEntry(em, 'job_refund', reference);
       return { applied: false, amount: previous?.amount ?? 0, balance: await readBalance(em, userId) };
     });
   }

@@ -10,3 +10,5 @@ export const JobStatusKey = defineSearchAttributeKey('JobStatus', SearchAttribut
 export const CreditStateKey = defineSearchAttributeKey('CreditState', SearchAttributeType.KEYWORD);
 /** Durable store acknowledgements: `pending`, `acknowledged`, `expired` (the window closed: alert) or `gone`. */
 export const StoreAckStateKey = defineSearchAttributeKey('StoreAckState', SearchAttributeType.KEYWORD);
+/** Why a job ended without a result (a JobFailure code; unset while it runs and when it completed), e.g. for a batch retry. */
+export const JobFailureCodeKey = defineSearchAttributeKey('JobFailureCode', SearchAttributeType.KEYWORD);

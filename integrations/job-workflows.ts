@@ -9,7 +9,7 @@ import {
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { AccountClosedError, AppError, ErrorCode, InsufficientCreditsError } from '../domain/errors.js';
-import type { ProcessJobInput, ProcessJobResult } from '../domain/jobs/contract.js';
+import { DEFAULT_ADMISSION_TIMEOUT_MS, type ProcessJobInput, type ProcessJobResult } from '../domain/jobs/contract.js';
 import type { JobStore } from '../db/job-store.js';
 import { reconcileJob, type JobSettlement, type JobWorkflowState } from '../domain/jobs/reconciliation.js';
 import { FIXED_OUTCOMES, JobFailure, type JobType, type UnsuccessfulOutcome } from '../domain/jobs/vocabulary.js';
@@ -19,6 +19,14 @@ import { settleJobWorkflow } from '../workflows/settle-job.workflow.js';
 
 /** Past the job's own lifetime, the workflow gets this long to run its compensation before Temporal stops it. */
 const COMPENSATION_ALLOWANCE_MS = 10 * 60_000;
+/** How long a cancel waits for a settlement it meets (one short transaction; longer means the database is struggling). */
+const SETTLEMENT_WAIT_MS = 10_000;
+
+/**
+ * The API keeps waiting this long past the admission deadline: an admission committed just before the deadline
+ * (the activity refuses past it, less a margin) still reaches the API, which then reports it rather than a 503.
+ */
+const ADMISSION_REPORT_GRACE_MS = 3_000;
 
 export type StartJobOutcome = { admitted: true; balance: number } | { admitted: false; reason: 'already_started' };
 
@@ -26,12 +34,20 @@ export type StartJobOutcome = { admitted: true; balance: number } | { admitted: 
  * Starts the job's workflow (id = job id) and returns once its credits are reserved (update-with-start), so a
  * short balance is a synchronous 402 and never a job that fails later. A job id whose workflow already ran
  * reports `already_started`: the caller serves the existing job row.
+ * Admission has a deadline (`admissionTimeoutMs`): with no orchestrator to run it in time, this gives up (503)
+ * and the workflow, should an orchestrator pick it up later, refuses to admit it (`admitBy`).
  */
-export async function startJobWorkflow(client: Client, input: ProcessJobInput, taskQueue: string): Promise<StartJobOutcome> {
+export async function startJobWorkflow(
+  client: Client,
+  input: ProcessJobInput,
+  taskQueue: string,
+  options: { admissionTimeoutMs?: number } = {},
+): Promise<StartJobOutcome> {
+  const admitBy = Date.now() + (options.admissionTimeoutMs ?? DEFAULT_ADMISSION_TIMEOUT_MS);
   const startWorkflowOperation = new WithStartWorkflowOperation(processJobWorkflow, {
     workflowId: input.jobId,
     taskQueue,
-    args: [input],
+    args: [{ ...input, admitBy }],
     // Concurrent duplicates join the running workflow; a closed one is only re-run if admission failed.
     workflowIdConflictPolicy: 'USE_EXISTING',
     workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
@@ -48,7 +64,9 @@ export async function startJobWorkflow(client: Client, input: ProcessJobInput, t
     staticDetails: `Job ${input.jobId}. Params: ${JSON.stringify(input.params)}. Input: ${input.inputKey}${input.targetKey ? `, target: ${input.targetKey}` : ''}.`,
   });
   try {
-    const admission = await client.workflow.executeUpdateWithStart(admitJobUpdate, { startWorkflowOperation });
+    const admission = await client.connection.withDeadline(admitBy + ADMISSION_REPORT_GRACE_MS, () =>
+      client.workflow.executeUpdateWithStart(admitJobUpdate, { startWorkflowOperation }),
+    );
     return { admitted: true, balance: admission.balance };
   } catch (error) {
     if (error instanceof WorkflowExecutionAlreadyStartedError) return { admitted: false, reason: 'already_started' };
@@ -70,10 +88,13 @@ export async function startJobWorkflow(client: Client, input: ProcessJobInput, t
   }
 }
 
-/** Asks the job's running workflow to stop; it refunds and records the cancellation itself. A workflow gone since needs none. */
-export async function cancelJobWorkflow(client: Client, jobId: string): Promise<void> {
+/**
+ * Asks the job's running workflow to stop; it refunds and records the cancellation itself. A workflow gone since
+ * needs none. With `runId`, only that run is asked: a settlement started under the job's id since is never canceled.
+ */
+export async function cancelJobWorkflow(client: Client, jobId: string, runId?: string): Promise<void> {
   try {
-    await client.workflow.getHandle(jobId).cancel();
+    await client.workflow.getHandle(jobId, runId).cancel();
   } catch (error) {
     if (!(error instanceof WorkflowNotFoundError)) throw error;
   }
@@ -81,8 +102,9 @@ export async function cancelJobWorkflow(client: Client, jobId: string): Promise<
 
 /**
  * Stops an unfinished job as a cancel does: a workflow that completed has the job row completed from its result, a
- * stopped one is settled as canceled (settlement workflow under the job's id), and a running one is asked to
- * cancel. Returns which; 'stopping' while a running workflow winds down and refunds by itself.
+ * stopped one is settled as canceled (settlement workflow under the job's id), and a running job workflow is asked
+ * to cancel. A running settlement is never canceled: the cancel waits for it (bounded) and answers from its result.
+ * Returns which; 'stopping' while a running workflow winds down and settles by itself.
  */
 export async function cancelUnfinishedJob(
   client: Client,
@@ -91,22 +113,54 @@ export async function cancelUnfinishedJob(
   reason: string,
   store: Pick<JobStore, 'complete'>,
 ): Promise<'completed' | 'settled' | 'stopping'> {
-  const decision = reconcileJob(await jobWorkflowState(client, job.id), FIXED_OUTCOMES.CANCELED);
+  const state = await jobWorkflowState(client, job.id);
+  const decision = reconcileJob(state, FIXED_OUTCOMES.CANCELED);
   if (decision.action === 'complete') {
     await store.complete(job.id, decision.resultKey);
     return 'completed';
   }
-  if (decision.action === 'settle' && (await settleJobThroughWorkflow(client, taskQueue, job, decision.outcome, reason)) !== 'running') return 'settled';
-  await cancelJobWorkflow(client, job.id);
+  if (decision.action === 'settle') {
+    const settled = await settleJobThroughWorkflow(client, taskQueue, job, decision.outcome, reason);
+    if (settled !== 'running') return 'settled';
+    // Something started under the job's id meanwhile: look again at what it is.
+    return (await waitForSettlement(client, job.id, await jobWorkflowState(client, job.id))) ?? 'stopping';
+  }
+  const waited = await waitForSettlement(client, job.id, state);
+  if (waited) return waited;
+  if (state.kind === 'running') await cancelJobWorkflow(client, job.id, state.runId);
   return 'stopping';
+}
+
+/**
+ * When the running workflow under the job's id is a settlement, waits for it (up to SETTLEMENT_WAIT_MS): 'settled'
+ * once it ended, 'stopping' while it still runs. undefined when no settlement runs (a job workflow may be canceled).
+ */
+async function waitForSettlement(client: Client, jobId: string, state: JobWorkflowState): Promise<'settled' | 'stopping' | undefined> {
+  if (state.kind !== 'running' || state.workflowType !== settleJobWorkflow.name) return undefined;
+  const ended = client.workflow
+    .getHandle(jobId, state.runId)
+    .result()
+    .then(
+      () => 'settled' as const,
+      // A failed settlement settled nothing (the job stays open for the reconciler); an unreachable server tells
+      // nothing: either way the caller reads the job as it stands.
+      () => 'stopping' as const,
+    );
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'stopping'>((resolve) => (timer = setTimeout(() => resolve('stopping'), SETTLEMENT_WAIT_MS).unref()));
+  try {
+    return await Promise.race([ended, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** The state of the latest run under a job's id, with a completed job workflow's result. */
 export async function jobWorkflowState(client: Client, jobId: string): Promise<JobWorkflowState> {
   const handle = client.workflow.getHandle(jobId);
   try {
-    const { status, type } = await handle.describe();
-    if (status.name === 'RUNNING') return { kind: 'running' };
+    const { status, type, runId } = await handle.describe();
+    if (status.name === 'RUNNING') return { kind: 'running', workflowType: type, runId };
     const completedJob = status.name === 'COMPLETED' && type === 'processJobWorkflow';
     return { kind: 'closed', status: status.name, workflowType: type, result: completedJob ? ((await handle.result()) as ProcessJobResult) : undefined };
   } catch (error) {

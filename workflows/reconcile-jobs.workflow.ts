@@ -8,6 +8,8 @@ export interface ReconcileTotals {
   settled: number;
   repaired: number;
   running: number;
+  /** Settlements that failed after their bounded retries (absent in passes started before it was counted). */
+  failed?: number;
   runs: number;
 }
 
@@ -49,9 +51,10 @@ export async function reconcileJobsWorkflow(input: ReconcileJobsInput): Promise<
       settled: totals.settled + result.settled,
       repaired: totals.repaired + result.repaired,
       running: totals.running + result.running,
+      failed: (totals.failed ?? 0) + (result.failed ?? 0),
     };
     setCurrentDetails(
-      `Jobs created before ${createdBefore}: ${totals.examined} examined, ${totals.settled} settled, ${totals.repaired} repaired, ${totals.running} left to their running workflow.`,
+      `Jobs created before ${createdBefore}: ${totals.examined} examined, ${totals.settled} settled, ${totals.repaired} repaired, ${totals.running} left to their running workflow, ${totals.failed} failed.`,
     );
     if (!result.next) {
       log.info('job reconciliation finished', { ...totals });

@@ -3,7 +3,7 @@ import { type CreditState, FIXED_OUTCOMES, JobFailure, type JobStatus, type JobT
 
 /** What Temporal knows about the workflow with a job's id (its latest run). */
 export type JobWorkflowState =
-  | { kind: 'running' }
+  | { kind: 'running'; workflowType?: string; runId?: string }
   | { kind: 'missing' }
   | { kind: 'closed'; status: string; workflowType: string; result?: ProcessJobResult | undefined };
 

@@ -26,6 +26,12 @@ export function createJobMetrics(registry: Registry, sources?: JobGaugeSources) 
   taskQueueGauge('oneshot_task_queue_backlog', 'Tasks waiting in a task queue (approximate, from Temporal).', (queue) => queue.backlog);
   return {
     admitted: new Counter({ name: 'oneshot_jobs_admitted_total', help: 'Jobs admitted (credits reserved).', labelNames: ['job_type'] as const, registers: [registry] }),
+    retries: new Counter({
+      name: 'oneshot_job_retries_total',
+      help: "Operators' retries (resets) of jobs failed for an infrastructure reason: admitted (credits reserved again) or refused (balance short).",
+      labelNames: ['job_type', 'outcome'] as const,
+      registers: [registry],
+    }),
     finished: new Counter({
       name: 'oneshot_jobs_finished_total',
       help: 'Jobs ended, by type, status (completed, failed, canceled) and failure code ("" when completed).',
@@ -40,7 +46,7 @@ export function createJobMetrics(registry: Registry, sources?: JobGaugeSources) 
     }),
     settlements: new Counter({
       name: 'oneshot_reconciler_settlements_total',
-      help: 'Jobs the reconciler settled (action=settled) or whose row it repaired (action=repaired), by code.',
+      help: 'Jobs the reconciler settled (action=settled), whose row it repaired (action=repaired) or whose settlement failed after its retries (action=failed), by code.',
       labelNames: ['action', 'code'] as const,
       registers: [registry],
     }),

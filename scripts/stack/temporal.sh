@@ -5,7 +5,7 @@
 TEMPORAL_PORT=${TEMPORAL_PORT:-7233}
 TEMPORAL_UI_PORT=${TEMPORAL_UI_PORT:-8233}
 TEMPORAL_LOCAL_NAMESPACE=default
-TEMPORAL_SEARCH_ATTRIBUTES=(UserId=Keyword JobType=Keyword JobStatus=Keyword CreditState=Keyword StoreAckState=Keyword)
+TEMPORAL_SEARCH_ATTRIBUTES=(UserId=Keyword JobType=Keyword JobStatus=Keyword JobFailureCode=Keyword CreditState=Keyword StoreAckState=Keyword)
 T_STATE=$STATE_DIR/temporal
 T_PIDFILE=$T_STATE/temporal.pid
 T_LOG=$T_STATE/temporal.log
@@ -52,12 +52,24 @@ t_health() {
   t_grpc_ok "$bin" && t_ui_ok
 }
 
+# a server started before a search attribute was added gets it too (the dev server takes them at start only)
+t_register_search_attributes() { # bin
+  local sa known
+  known=$(t_cli "$1" operator search-attribute list --address "$(t_address)" --namespace "$TEMPORAL_LOCAL_NAMESPACE" 2>/dev/null) || return 0
+  for sa in "${TEMPORAL_SEARCH_ATTRIBUTES[@]}"; do
+    grep -qw "${sa%%=*}" <<<"$known" && continue
+    t_cli "$1" operator search-attribute create --address "$(t_address)" --namespace "$TEMPORAL_LOCAL_NAMESPACE" \
+      --name "${sa%%=*}" --type "${sa#*=}" >/dev/null || die "temporal: could not register search attribute ${sa%%=*}"
+  done
+}
+
 t_up() {
   local t0 bin
   t0=$(now_ms)
   mkdir -p "$T_STATE"
   if pid_alive "$T_PIDFILE"; then
     if wait_until 60 "temporal to become healthy" t_health; then
+      t_register_search_attributes "$(t_bin_cached)"
       log "temporal: already running on $(t_address), UI http://127.0.0.1:$TEMPORAL_UI_PORT ($(since "$t0")s)"
       return 0
     fi
