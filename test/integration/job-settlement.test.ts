@@ -5,9 +5,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createOrm } from '../../db/orm.js';
 import { orchestratorProcessSchema } from '../../domain/config/index.js';
 import type { JobDeadlines } from '../../domain/jobs/contract.js';
+import { FIXED_OUTCOMES } from '../../domain/jobs/vocabulary.js';
 import { CreditStateKey, JobStatusKey } from '../../domain/search-attributes.js';
 import type { InferenceEngine } from '../../inference/index.js';
-import { startJobWorkflow } from '../../integrations/job-workflows.js';
+import { settleJobThroughWorkflow, startJobWorkflow } from '../../integrations/job-workflows.js';
 import { createObjectStore, type ObjectStore } from '../../integrations/object-store.js';
 import { cancelJob } from '../../api/services/jobs.js';
 import { reconcileJobsWorkflow, type ReconcileTotals } from '../../workflows/reconcile-jobs.workflow.js';
@@ -115,6 +116,37 @@ describe('jobs whose workflow stopped are settled exactly once', () => {
     const canceled = await cancelJob(orm.em.fork(), deps, user.id, job.jobId, 5);
     expect(canceled).toMatchObject({ status: 'canceled', errorCode: 'CANCELED', creditState: 'refunded' });
     await expect(cancelJob(orm.em.fork(), deps, user.id, job.jobId, 5)).rejects.toMatchObject({ status: 409, code: 'JOB_NOT_CANCELABLE' });
+    expect(await ledgerEntries(orm, job.jobId)).toEqual(['job_refund', 'job_reserve']);
+    expect(await balanceOf(orm, user.id)).toBe(10);
+  });
+
+  it('a cancel that meets a running settlement waits for it and answers from its result, never canceling it', async () => {
+    const user = await createUser(orm, 10);
+    const job = await startedJob(user.id, { scale: 2, size: 16, unpolled: true });
+    await terminate(job.jobId);
+    // The reconciler's settlement starts and waits on the job's row, held here as a slow database would.
+    const holder = new pg.Client({ connectionString: databaseUrl });
+    await holder.connect();
+    try {
+      await holder.query('begin');
+      await holder.query('select 1 from jobs where id = $1 for update', [job.jobId]);
+      const settlement = settleJobThroughWorkflow(workers.client, workers.taskQueues.orchestrator, { id: job.jobId, userId: user.id, jobType: 'upscale' }, FIXED_OUTCOMES.ABANDONED, 'Settled by the reconciler');
+      await expect
+        .poll(async () => {
+          const { type, status } = await workers.client.workflow.getHandle(job.jobId).describe();
+          return `${type} ${status.name}`;
+        }, { timeout: 10_000, interval: 50 })
+        .toBe('settleJobWorkflow RUNNING');
+      const canceled = cancelJob(orm.em.fork(), { temporal: workers.client, taskQueues: workers.taskQueues }, user.id, job.jobId, 5);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      await holder.query('rollback');
+      expect(await canceled).toMatchObject({ status: 'failed', errorCode: 'ABANDONED', creditState: 'refunded' });
+      expect(await settlement).toMatchObject({ refunded: job.creditsCost, finished: true });
+    } finally {
+      await holder.end();
+    }
+    const { type, status } = await workers.client.workflow.getHandle(job.jobId).describe();
+    expect([type, status.name]).toEqual(['settleJobWorkflow', 'COMPLETED']);
     expect(await ledgerEntries(orm, job.jobId)).toEqual(['job_refund', 'job_reserve']);
     expect(await balanceOf(orm, user.id)).toBe(10);
   });
