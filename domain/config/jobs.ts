@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_JOB_DEADLINES } from '../jobs/contract.js';
+import { DEFAULT_ADMISSION_TIMEOUT_MS, DEFAULT_JOB_DEADLINES } from '../jobs/contract.js';
 import { durationMs } from './env-values.js';
 
 /** Job submission limits, deadlines and result delivery (API). */
@@ -14,6 +14,11 @@ export const jobsEnvSchema = z.object({
   JOB_QUEUE_TIMEOUT: durationMs.default(DEFAULT_JOB_DEADLINES.queueSeconds * 1000),
   /** How long a job may live in all; then it fails DEADLINE_EXCEEDED and is refunded. */
   JOB_LIFETIME: durationMs.default(DEFAULT_JOB_DEADLINES.lifetimeSeconds * 1000),
+  /**
+   * How long POST /jobs waits for an orchestrator to admit the job (reserve its credits); then 503 with Retry-After.
+   * An admission that would come later is refused, so a request answered 503 never reserves anything.
+   */
+  JOB_ADMISSION_TIMEOUT: durationMs.default(DEFAULT_ADMISSION_TIMEOUT_MS),
   /** Concurrent live-progress streams (GET /jobs/:id/events) per user and per API process; more is 429. */
   JOB_EVENT_STREAMS_PER_USER: z.coerce.number().int().min(1).default(5),
   JOB_EVENT_STREAMS_TOTAL: z.coerce.number().int().min(1).default(1_000),

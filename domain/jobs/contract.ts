@@ -15,6 +15,9 @@ export const DEFAULT_JOB_DEADLINES: JobDeadlines = { queueSeconds: 600, lifetime
  */
 export const LONGEST_JOB_STEP_MS = 15 * 60_000;
 
+/** How long the API waits for a job's admission by default (JOB_ADMISSION_TIMEOUT); the admission's own retries fit in it. */
+export const DEFAULT_ADMISSION_TIMEOUT_MS = 10_000;
+
 /** What the API hands the job workflow. Keys, never image bytes: payloads stay small. */
 export type ProcessJobInput = JobSpec & {
   jobId: string;
@@ -30,6 +33,11 @@ export type ProcessJobInput = JobSpec & {
   inferenceTaskQueue: string;
   /** Absent only in histories started before jobs carried deadlines. */
   deadlines?: JobDeadlines;
+  /**
+   * When the API stops waiting for the admission (epoch ms): past it, admission is refused and nothing is
+   * reserved, so a request the API answered 503 never starts a job later. Absent in histories before it.
+   */
+  admitBy?: number;
 };
 
 export interface ProcessJobResult {
