@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import ort from 'onnxruntime-node';
 import sharp from 'sharp';
 import { inferenceEnvSchema } from '../domain/config/inference.js';
-import { createInferenceEngine, type InferenceEngine } from '../inference/index.js';
+import { createJobRunner, type JobRunner } from '../inference/job-runner.js';
 import { readManifest } from '../inference/models/manifest.js';
 import { UPSCALER_NAMES, UPSCALER_ROLES, type UpscalerName } from '../inference/upscale/upscalers.js';
 import { ensureModels } from '../scripts/models/fetch.js';
@@ -37,8 +37,9 @@ const manifest = await readManifest(base.MODEL_DIR);
 const photo = await readFile(path.join(import.meta.dirname, '../test/fixtures/inference/three-faces.jpg'));
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-const engineFor = (model: UpscalerName): Promise<InferenceEngine> =>
-  createInferenceEngine(inferenceEnvSchema.parse({ ...process.env, UPSCALE_DEFAULT_MODEL: model }));
+// The job runner on this thread (the engine runs the same in its job threads), so that session.run is timed here.
+const engineFor = (model: UpscalerName): JobRunner =>
+  createJobRunner(inferenceEnvSchema.parse({ ...process.env, UPSCALE_DEFAULT_MODEL: model }), manifest, { sessionThreads: base.INFERENCE_THREADS });
 
 /** One untiled session.run of the model on size² pixels: the least model time possible. */
 async function pureRun(model: UpscalerName, size: number): Promise<number> {
@@ -60,7 +61,7 @@ async function pureRun(model: UpscalerName, size: number): Promise<number> {
 console.log(`CPU, onnxruntime-node ${ort.env.versions?.common ?? ''}, tile ${base.UPSCALE_TILE_SIZE}/${base.UPSCALE_TILE_OVERLAP}/pad ${base.UPSCALE_TILE_PAD}, median of ${runs}`);
 console.log('model               input  ms/image  output MP/s  ms/input-MP  session.run in job  pure session.run  job ÷ pure');
 for (const model of UPSCALER_NAMES) {
-  const engine = await engineFor(model);
+  const engine = engineFor(model);
   await engine.run({ jobType: 'upscale', input: await sharp(photo).resize(64, 64).png().toBuffer(), params: { scale_factor: 4 } }); // load + warm
   for (const size of sizesFor(model)) {
     const input = await sharp(photo).resize(size, size, { fit: 'cover' }).png().toBuffer();
@@ -90,7 +91,7 @@ const candidates: { name: string; rgba: Buffer }[] = [
   { name: 'bicubic', rgba: await sharp(small).resize(800, 532, { kernel: 'cubic' }).ensureAlpha().raw().toBuffer() },
 ];
 for (const model of UPSCALER_NAMES) {
-  const engine = await engineFor(model);
+  const engine = engineFor(model);
   const result = await engine.run({ jobType: 'upscale', input: small, params: { scale_factor: 4 } });
   candidates.push({ name: model, rgba: await sharp(result.data).ensureAlpha().raw().toBuffer() });
   await engine.close();
@@ -118,7 +119,7 @@ console.log(`side by side (original, ${candidates.map((c) => c.name).join(', ')}
 
 if (jobs > 0) {
   // Leak check: many whole jobs on the two CPU-affordable upscalers, alternating; RSS should stay flat.
-  const engines = [await engineFor('realesrgan-x4fast'), await engineFor('esrgan-slim')];
+  const engines = [engineFor('realesrgan-x4fast'), engineFor('esrgan-slim')];
   const input = await sharp(photo).resize(128, 128, { fit: 'cover' }).jpeg().toBuffer();
   const rss = () => (process.memoryUsage().rss / 2 ** 20).toFixed(0);
   let at10 = '';

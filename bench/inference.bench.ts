@@ -10,7 +10,9 @@ import { parseArgs } from 'node:util';
 import ort from 'onnxruntime-node';
 import sharp from 'sharp';
 import { inferenceEnvSchema } from '../domain/config/inference.js';
-import { createInferenceEngine, type InferenceRequest } from '../inference/index.js';
+import type { InferenceRequest } from '../inference/index.js';
+import { createJobRunner } from '../inference/job-runner.js';
+import { readManifest } from '../inference/models/manifest.js';
 import { ensureModels } from '../scripts/models/fetch.js';
 import { timeSessionRuns } from './inference-session-timer.js';
 
@@ -23,8 +25,10 @@ const sessions = timeSessionRuns();
 // ESRGAN-slim, so the upscale lines compare with the untiled x4 run below; per-model figures: inference-upscalers.bench.ts.
 const config = inferenceEnvSchema.parse({ UPSCALE_DEFAULT_MODEL: 'esrgan-slim', ...process.env });
 await ensureModels({ modelDir: config.MODEL_DIR });
-const engine = await createInferenceEngine(config);
-const placeholders = engine.describeModels().filter((m) => m.placeholder).map((m) => m.name);
+// The job runner on this thread (the engine runs the same in its job threads), so that session.run is timed here.
+const manifest = await readManifest(config.MODEL_DIR);
+const engine = createJobRunner(config, manifest, { sessionThreads: config.INFERENCE_THREADS });
+const placeholders = manifest.models.filter((m) => m.placeholder).map((m) => m.name);
 
 const photo = await readFile(path.join(import.meta.dirname, '../test/fixtures/inference/three-faces.jpg'));
 const square512 = await sharp(photo).resize(512, 512, { fit: 'cover' }).png().toBuffer();

@@ -1,5 +1,6 @@
 export type { InferenceCapabilities } from './capabilities.js';
 export { createInferenceEngine } from './engine.js';
+export { CudaUnavailableError } from './execution-provider.js';
 export { InferenceError, InferenceErrorCode } from './errors.js';
 export type {
   InferenceConfig,

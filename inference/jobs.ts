@@ -1,4 +1,5 @@
 import { parseJobSpec } from '../domain/jobs/parameters.js';
+import { planModels } from './capabilities.js';
 import { type JobPlan, planJob } from '../domain/jobs/plan.js';
 import { InferenceError, InferenceErrorCode } from './errors.js';
 import { decodeImage } from './image/decode.js';
@@ -63,11 +64,14 @@ async function upscale(ctx: JobContext, plan: JobPlan, image: DecodedImage, scal
 const checkOutputSize = (ctx: JobContext, plan: JobPlan, image: Raster, scale: 2 | 4) =>
   checkUpscaleSize(ctx.config, image, scale, selectUpscaler(ctx.registry, ctx.config, plan.upscaler ?? undefined));
 
-const finish = async (ctx: JobContext, image: DecodedImage): Promise<InferenceResult> => {
+/** Encodes the result; one made with placeholder models (allowed in development only) says so, in the result and the file. */
+const finish = async (ctx: JobContext, plan: JobPlan, image: DecodedImage): Promise<InferenceResult> => {
   ctx.options.onProgress?.({ stage: 'encode', fraction: 0.95 });
-  const result = await encodeImage(image, image);
+  const placeholderModels: string[] = planModels(ctx.registry, ctx.config, plan).filter((name) => ctx.registry.isPlaceholder(name));
+  const description = placeholderModels.length > 0 ? `PLACEHOLDER models (${placeholderModels.join(', ')}): not a real restoration or swap` : undefined;
+  const encoded = await encodeImage(image, { format: image.format, hasAlpha: image.hasAlpha, description });
   ctx.options.onProgress?.({ stage: 'done', fraction: 1 });
-  return result;
+  return { ...encoded, placeholderModels };
 };
 
 /**
@@ -91,7 +95,7 @@ async function runEdit(ctx: JobContext, plan: JobPlan, input: DecodedImage): Pro
     const from = plan.upscale ? 0.6 : 0.1;
     await editFaces(image, faces, [restorer], { signal: ctx.options.signal, onFace: stageReporter(ctx.options.onProgress, 'restore', from, 0.9) });
   }
-  return finish(ctx, image);
+  return finish(ctx, plan, image);
 }
 
 /** Face swap: both photos' faces are found before the embedding, the swap and the optional restoration run. */
@@ -108,7 +112,7 @@ async function runSwap(ctx: JobContext, plan: JobPlan, source: DecodedImage, tar
 
   const editors = [await faceSwapper(swapper, await faceEmbedding(arcface, source, sourceFace)), ...(restorer ? [restorer] : [])];
   await editFaces(target, faces, editors, { signal: ctx.options.signal, onFace: stageReporter(ctx.options.onProgress, 'swap', 0.15, 0.9) });
-  return finish(ctx, target);
+  return finish(ctx, plan, target);
 }
 
 /**

@@ -15,6 +15,8 @@ export interface InferenceResult {
   contentType: 'image/png' | 'image/jpeg' | 'image/webp';
   width: number;
   height: number;
+  /** Models of the job that were generated placeholders (development only): the result is not a real restoration or swap. */
+  placeholderModels: string[];
 }
 
 export type ProgressListener = (progress: { fraction: number; stage: string }) => void;
@@ -27,7 +29,7 @@ export interface RunOptions {
 export interface ModelStatus {
   name: string;
   file: string;
-  /** Session created (lazily on first use, or at start with INFERENCE_WARMUP). */
+  /** Session created in a job thread (lazily on first use, or at start with INFERENCE_WARMUP). */
   loaded: boolean;
   /** A generated stand-in with the production signature; its output is not a real restoration or swap. */
   placeholder: boolean;
@@ -48,8 +50,8 @@ export interface InferenceEngine {
   close(): Promise<void>;
 }
 
-/** The inference section of the process config; the inference worker's parsed config satisfies it. */
-export type InferenceConfig = InferenceEnv;
+/** The inference section of the process config (and the runtime mode); the inference worker's parsed config satisfies it. */
+export type InferenceConfig = InferenceEnv & { NODE_ENV?: 'development' | 'test' | 'production' };
 
 export interface InferenceLogger {
   info(obj: object, msg?: string): void;

@@ -10,9 +10,22 @@ export const DEFAULT_MODEL_DIR = fileURLToPath(new URL('../../.local/models/', i
 export const inferenceEnvSchema = z.object({
   MODEL_DIR: z.string().min(1).default(DEFAULT_MODEL_DIR),
   ONNX_EXECUTION_PROVIDER: z.enum(['cpu', 'cuda']).default('cpu'),
-  /** Jobs run at once in one worker process; each holds one decoded image plus its tiles. */
+  /**
+   * With ONNX_EXECUTION_PROVIDER=cuda and no usable CUDA provider, the worker refuses to start unless this is true:
+   * then it runs every model on CPU (minutes where a GPU takes a second) and advertises provider cpu.
+   */
+  INFERENCE_ALLOW_CPU_FALLBACK: bool.default(false),
+  /**
+   * Generated placeholder models (manifest `placeholder: true`) may serve jobs, whose results then say so. Never in
+   * production (NODE_ENV=production): there a placeholder is not loaded and its job types are not offered.
+   */
+  INFERENCE_ALLOW_PLACEHOLDERS: bool.default(true),
+  /**
+   * Jobs run at once in one worker process, each in a worker thread of its own with its own sessions (so each
+   * holds its models' weights, one decoded image and its tiles).
+   */
   INFERENCE_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(1),
-  /** ONNX Runtime intra-op threads per session; 0 lets ONNX Runtime choose (all cores). */
+  /** ONNX Runtime intra-op threads per session; 0: the cores shared out between INFERENCE_CONCURRENCY threads. */
   INFERENCE_THREADS: z.coerce.number().int().min(0).max(256).default(0),
   /**
    * Whether idle ONNX Runtime threads spin waiting for work. Spinning trims latency only on cores nothing else
@@ -41,3 +54,8 @@ export const inferenceEnvSchema = z.object({
 });
 
 export type InferenceEnv = z.infer<typeof inferenceEnvSchema>;
+
+/** Placeholders serve jobs only outside production, and only while INFERENCE_ALLOW_PLACEHOLDERS is not false. */
+export function placeholdersAllowed(config: Pick<InferenceEnv, 'INFERENCE_ALLOW_PLACEHOLDERS'> & { NODE_ENV?: string }): boolean {
+  return config.NODE_ENV !== 'production' && config.INFERENCE_ALLOW_PLACEHOLDERS;
+}

@@ -4,13 +4,18 @@ import type { ImageFormat, Raster } from './raster.js';
 
 /**
  * Encodes the result in the input's format (PNG when alpha must be kept). Built from raw pixels, so no
- * metadata (EXIF, GPS, ICC comments) of the upload reaches the result.
+ * metadata (EXIF, GPS, ICC comments) of the upload reaches the result; only our own `description`, when given
+ * (EXIF ImageDescription).
  */
-export async function encodeImage(image: Raster, options: { format: ImageFormat; hasAlpha: boolean }): Promise<InferenceResult> {
+export async function encodeImage(
+  image: Raster,
+  options: { format: ImageFormat; hasAlpha: boolean; description?: string | undefined },
+): Promise<Omit<InferenceResult, 'placeholderModels'>> {
   const { width, height } = image;
   const format = options.hasAlpha && options.format === 'jpeg' ? 'png' : options.format;
   let pipeline = sharp(image.data, { raw: { width, height, channels: 4 }, limitInputPixels: false });
   if (!options.hasAlpha) pipeline = pipeline.removeAlpha();
+  if (options.description) pipeline = pipeline.withExif({ IFD0: { ImageDescription: options.description } });
   switch (format) {
     case 'jpeg':
       return { data: await pipeline.jpeg({ quality: 95 }).toBuffer(), contentType: 'image/jpeg', width, height };

@@ -28,9 +28,14 @@ export interface RegistryOptions {
   threadSpinning?: boolean;
   /** The operator accepted the licences of weights not for commercial use (INFERENCE_ALLOW_NON_COMMERCIAL_MODELS). */
   allowNonCommercial: boolean;
+  /** Generated stand-ins may serve jobs (development); absent: they may. Production refuses them (placeholdersAllowed). */
+  allowPlaceholders?: boolean;
+  /** Told every change of a model's status (the worker thread that loads it reports to the engine this way). */
+  onStatus?: (status: ModelStatus) => void;
 }
 
 export const NON_COMMERCIAL_REFUSAL = 'weights not licensed for commercial use; set INFERENCE_ALLOW_NON_COMMERCIAL_MODELS=true to accept their licence';
+export const PLACEHOLDER_REFUSAL = 'a generated placeholder, not real weights: refused in production (NODE_ENV=production) and with INFERENCE_ALLOW_PLACEHOLDERS=false';
 
 export async function sha256File(file: string): Promise<string> {
   const hash = createHash('sha256');
@@ -54,15 +59,15 @@ function warmUpFeeds(session: ort.InferenceSession): Record<string, ort.Tensor> 
 }
 
 /**
- * Loads each model once per process on first use: checks the manifest entry, the file's sha256 and the
- * signature, creates the session (CUDA with a CPU fallback) and runs it once so the first job is not the
- * one that pays for allocation. Failures surface as MODEL_UNAVAILABLE and are retried on the next request,
- * so an operator can fix MODEL_DIR without restarting the worker.
+ * Loads each model once per thread on first use: checks the manifest entry, the file's sha256 and the
+ * signature, creates the session on the configured execution provider (no fallback: the engine decided the
+ * provider at start) and runs it once so the first job is not the one that pays for allocation. Failures surface
+ * as MODEL_UNAVAILABLE and are retried on the next request, so an operator can fix MODEL_DIR without restarting
+ * the worker. The engine keeps one registry that loads nothing, as its view of what the threads report (adopt).
  */
 export class ModelRegistry {
   private readonly loading = new Map<ModelName, Promise<LoadedModel>>();
   private readonly status = new Map<ModelName, ModelStatus>();
-  private cudaFailed = false;
 
   constructor(
     private readonly manifest: Manifest,
@@ -71,7 +76,7 @@ export class ModelRegistry {
   ) {
     for (const name of MODEL_NAMES) {
       const entry = this.entry(name);
-      const refused = entry !== undefined && !this.licenceAllows(entry);
+      const refusal = entry && this.refusal(entry);
       this.status.set(name, {
         name,
         file: entry?.file ?? '',
@@ -81,15 +86,20 @@ export class ModelRegistry {
         licence: entry?.licence.spdx ?? 'unknown',
         commercialUse: entry?.licence.commercialUse ?? false,
         ...(entry ? {} : { error: 'not in manifest' }),
-        ...(refused ? { error: NON_COMMERCIAL_REFUSAL } : {}),
+        ...(refusal ? { error: refusal } : {}),
       });
     }
   }
 
-  /** In the manifest and allowed by its licence: whether a job may count on it (it may still fail to load). */
+  /** In the manifest, allowed by its licence and real or allowed as a placeholder: whether a job may count on it (it may still fail to load). */
   usable(name: ModelName): boolean {
     const entry = this.entry(name);
-    return entry !== undefined && this.licenceAllows(entry);
+    return entry !== undefined && this.refusal(entry) === undefined;
+  }
+
+  /** Whether the model's manifest entry is a generated placeholder. */
+  isPlaceholder(name: ModelName): boolean {
+    return this.entry(name)?.placeholder ?? false;
   }
 
   get<N extends ModelName>(name: N): Promise<LoadedModel<N>> {
@@ -106,6 +116,11 @@ export class ModelRegistry {
     return [...this.status.values()].map((status) => ({ ...status }));
   }
 
+  /** Takes a status reported by the registry that loads the model (in a worker thread) as this one's. */
+  adopt(status: ModelStatus): void {
+    this.status.set(status.name as ModelName, { ...status });
+  }
+
   async close(): Promise<void> {
     const loaded = await Promise.allSettled(this.loading.values());
     this.loading.clear();
@@ -114,8 +129,15 @@ export class ModelRegistry {
     for (const status of this.status.values()) status.loaded = false;
   }
 
-  private licenceAllows(entry: ManifestEntry): boolean {
-    return entry.licence.commercialUse || this.options.allowNonCommercial;
+  /** Why the model may not serve jobs here whatever its file holds; undefined when it may. */
+  private refusal(entry: ManifestEntry): string | undefined {
+    if (!entry.licence.commercialUse && !this.options.allowNonCommercial) return NON_COMMERCIAL_REFUSAL;
+    if (entry.placeholder && this.options.allowPlaceholders === false) return PLACEHOLDER_REFUSAL;
+    return undefined;
+  }
+
+  private report(status: ModelStatus): void {
+    this.options.onStatus?.({ ...status });
   }
 
   private entry(name: ModelName): ManifestEntry | undefined {
@@ -126,13 +148,15 @@ export class ModelRegistry {
     const status = this.status.get(name)!;
     const unavailable = (reason: string, cause?: unknown): InferenceError => {
       status.error = reason;
+      this.report(status);
       this.logger?.warn({ model: name, reason }, 'model unavailable');
       return new InferenceError(InferenceErrorCode.MODEL_UNAVAILABLE, `model ${name} is unavailable: ${reason}`, { cause });
     };
 
     const entry = this.entry(name);
     if (!entry) throw unavailable('not in manifest');
-    if (!this.licenceAllows(entry)) throw unavailable(NON_COMMERCIAL_REFUSAL);
+    const refusal = this.refusal(entry);
+    if (refusal) throw unavailable(refusal);
     const file = path.resolve(this.options.modelDir, entry.file);
 
     let digest: string;
@@ -161,6 +185,7 @@ export class ModelRegistry {
 
     status.loaded = true;
     delete status.error;
+    this.report(status);
     if (entry.placeholder) {
       this.logger?.warn(
         { model: name, file: entry.file },
@@ -179,20 +204,8 @@ export class ModelRegistry {
       ...(this.options.threads > 0 ? { intraOpNumThreads: this.options.threads } : {}),
       ...(this.options.threadSpinning ? {} : { extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } } }),
     };
-    if (this.options.executionProvider === 'cuda' && !this.cudaFailed) {
-      // onnxruntime-node throws when the CUDA provider is missing instead of falling back by itself;
-      // after one failure the process stays on CPU (one warning, not one per model).
-      try {
-        const session = await ort.InferenceSession.create(file, { ...base, executionProviders: ['cuda'] });
-        status.executionProvider = 'cuda';
-        return session;
-      } catch (error) {
-        this.cudaFailed = true;
-        this.logger?.warn({ model: status.name, err: (error as Error).message }, 'CUDA provider unavailable, using CPU');
-      }
-    }
-    const session = await ort.InferenceSession.create(file, { ...base, executionProviders: ['cpu'] });
-    status.executionProvider = 'cpu';
+    const session = await ort.InferenceSession.create(file, { ...base, executionProviders: [this.options.executionProvider] });
+    status.executionProvider = this.options.executionProvider;
     return session;
   }
 }

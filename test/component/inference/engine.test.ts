@@ -165,14 +165,20 @@ describe('engine failures are business errors with stable codes', () => {
     await engine.close();
   });
 
-  it('falls back to CPU with a warning when CUDA is configured but unavailable', async () => {
+  it('refuses to start with CUDA configured but unavailable, naming what is missing; runs on CPU only when allowed to', async () => {
+    await expect(engineFor(TEST_MODEL_DIR, { ONNX_EXECUTION_PROVIDER: 'cuda' })).rejects.toMatchObject({
+      name: 'CudaUnavailableError',
+      message: expect.stringMatching(/ONNX_EXECUTION_PROVIDER=cuda[\s\S]*(CUDA provider is not installed|LD_LIBRARY_PATH|NVIDIA)[\s\S]*INFERENCE_ALLOW_CPU_FALLBACK=true/),
+    });
+
     const warnings: string[] = [];
-    const engine = await engineFor(TEST_MODEL_DIR, { ONNX_EXECUTION_PROVIDER: 'cuda', INFERENCE_WARMUP: 'true' }, warnings);
-    expect(warnings).toContain('CUDA provider unavailable, using CPU');
+    const engine = await engineFor(TEST_MODEL_DIR, { ONNX_EXECUTION_PROVIDER: 'cuda', INFERENCE_ALLOW_CPU_FALLBACK: 'true', INFERENCE_WARMUP: 'true' }, warnings);
+    expect(warnings.some((w) => w.startsWith('CUDA UNAVAILABLE'))).toBe(true);
     expect(warnings.some((w) => w.startsWith('PLACEHOLDER'))).toBe(true);
-    // Every model in the manifest except those held back by their licence.
+    // Every model in the manifest except those held back by their licence, on CPU; the worker says so.
     const models = engine.describeModels().filter((m) => m.file !== '' && m.commercialUse);
     expect(models.every((m) => m.loaded && m.executionProvider === 'cpu')).toBe(true);
+    expect(engine.capabilities()).toMatchObject({ executionProvider: 'cpu', defaultUpscaler: 'realesrgan-x4fast' });
     await engine.close();
   });
 
