@@ -148,6 +148,9 @@ describe('worker versioning', () => {
       expect(await versioning(early.jobId)).toMatchObject({ behavior: Behavior.VERSIONING_BEHAVIOR_PINNED, deploymentVersion: { buildId: 'v1' } });
       expect(await versioning(late.jobId)).toMatchObject({ behavior: Behavior.VERSIONING_BEHAVIOR_PINNED, deploymentVersion: { buildId: 'v2' } });
 
+      // What docs/deployment.md tells operators to query for the workflows still on a version.
+      await expect.poll(async () => (await env.client.workflow.count(`TemporalWorkerDeploymentVersion="${deploymentName}:v1"`)).count, { timeout: 10_000 }).toBe(1);
+
       // The periodic passes are not pinned: each run (and task) goes to the current version.
       const pass = await env.client.workflow.start('reconcileJobsWorkflow', {
         workflowId: `reconcile-${randomUUID()}`,
