@@ -30,6 +30,7 @@ export interface JobRouteDeps {
     | 'CANCEL_WAIT_SECONDS'
     | 'JOB_QUEUE_TIMEOUT'
     | 'JOB_LIFETIME'
+    | 'JOB_ADMISSION_TIMEOUT'
     | 'JOB_EVENT_STREAMS_PER_USER'
     | 'JOB_EVENT_STREAMS_TOTAL'
     | 'UPSCALE_DEFAULT_MODEL'
@@ -136,6 +137,7 @@ export function jobRoutes(routes: ApiRoutes, deps: JobRouteDeps): void {
     objectStore: deps.objectStore,
     maxJobsInFlight: deps.config.MAX_JOBS_IN_FLIGHT,
     deadlines: { queueSeconds: deps.config.JOB_QUEUE_TIMEOUT / 1000, lifetimeSeconds: deps.config.JOB_LIFETIME / 1000 },
+    admissionTimeoutMs: deps.config.JOB_ADMISSION_TIMEOUT,
     defaultUpscaler: deps.config.UPSCALE_DEFAULT_MODEL,
   };
   const streams = new StreamSlots(deps.config.JOB_EVENT_STREAMS_PER_USER, deps.config.JOB_EVENT_STREAMS_TOTAL, (open) => deps.metrics.liveStreams.set(open));
@@ -149,6 +151,8 @@ export function jobRoutes(routes: ApiRoutes, deps: JobRouteDeps): void {
       'Reserves the credits before answering: 402 INSUFFICIENT_CREDITS leaves no job behind. Send an `Idempotency-Key` header ' +
       '(1–255 printable ASCII characters) to make retries safe: the same key with the same request returns the same job and never ' +
       'charges twice; the same key with a different request is refused (422 IDEMPOTENCY_KEY_REUSED). ' +
+      'When no worker can admit the job in time (JOB_ADMISSION_TIMEOUT, 10 s by default) the answer is 503 SERVICE_UNAVAILABLE with ' +
+      '`Retry-After`, and nothing is reserved then or later: retry with the same `Idempotency-Key`. ' +
       PRICING,
     tags,
     middleware: [limitPerUser(deps.rateLimiters.jobSubmission)],

@@ -21,6 +21,8 @@ export interface JobServiceDeps {
   objectStore: ObjectStore;
   maxJobsInFlight: number;
   deadlines: JobDeadlines;
+  /** How long a request waits for an orchestrator to admit its job (JOB_ADMISSION_TIMEOUT); then 503. */
+  admissionTimeoutMs?: number | undefined;
   /** Recorded on upscale jobs that name no model, so the price and the work agree on it (UPSCALE_DEFAULT_MODEL). */
   defaultUpscaler?: UpscalerName | undefined;
 }
@@ -73,7 +75,7 @@ export async function createJob(
     inferenceTaskQueue: deps.taskQueues.inference,
     deadlines: deps.deadlines,
   } as ProcessJobInput;
-  const outcome = await startJobWorkflow(deps.temporal, workflowInput, deps.taskQueues.orchestrator);
+  const outcome = await startJobWorkflow(deps.temporal, workflowInput, deps.taskQueues.orchestrator, { admissionTimeoutMs: deps.admissionTimeoutMs });
   const job = await queries.findOwn(userId, jobId);
   if (!job) throw new Error(`job ${jobId} was ${outcome.admitted ? 'admitted' : 'started before'} but has no row`);
   // A concurrent request with the same key but another body joined the first one's workflow: it is refused here.
