@@ -37,16 +37,7 @@ export function createAccountDeletionActivities(deps: AccountDeletionDeps) {
 
     /** Deletes every object under the account's prefixes; returns how many went. */
     async purgeAccountObjects(input: { userId: string }): Promise<{ deleted: number }> {
-      let deleted = 0;
-      for (const prefix of accountObjectPrefixes(input.userId)) {
-        for (let keys = await deps.objectStore.list(prefix); keys.length > 0; keys = await deps.objectStore.list(prefix)) {
-          const failed = await deps.objectStore.delete(keys);
-          if (failed.length > 0) throw new Error(`S3 refused to delete ${failed.length} objects, e.g. ${failed[0]}`);
-          deleted += keys.length;
-          heartbeat(deleted);
-        }
-      }
-      return { deleted };
+      return { deleted: await deleteAccountObjects(deps.objectStore, input.userId, heartbeat) };
     },
 
     /** Removes the rest of the account's personal data and marks it erased. */
@@ -57,3 +48,17 @@ export function createAccountDeletionActivities(deps: AccountDeletionDeps) {
 }
 
 export type AccountDeletionActivities = ReturnType<typeof createAccountDeletionActivities>;
+
+/** Deletes every object under the account's prefixes, page by page, reporting the running count; returns it. */
+export async function deleteAccountObjects(objectStore: ObjectStore, userId: string, onProgress: (deleted: number) => void): Promise<number> {
+  let deleted = 0;
+  for (const prefix of accountObjectPrefixes(userId)) {
+    for (let keys = await objectStore.list(prefix); keys.length > 0; keys = await objectStore.list(prefix)) {
+      const failed = await objectStore.delete(keys);
+      if (failed.length > 0) throw new Error(`S3 refused to delete ${failed.length} objects, e.g. ${failed[0]}`);
+      deleted += keys.length;
+      onProgress(deleted);
+    }
+  }
+  return deleted;
+}

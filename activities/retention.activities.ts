@@ -1,9 +1,11 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
+import { heartbeat } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { AccountErasure } from '../db/account-erasure.js';
 import { RetentionStore, type ExpiredObject } from '../db/retention.js';
 import { startAccountDeletion } from '../integrations/account-deletion.js';
 import type { ObjectStore } from '../integrations/object-store.js';
+import { deleteAccountObjects } from './account-deletion.activities.js';
 
 export interface RetentionDeps {
   orm: MikroORM;
@@ -45,6 +47,21 @@ export function createRetentionActivities(deps: RetentionDeps) {
       const pending = await new AccountErasure(deps.orm.em.fork()).pendingErasures(new Date(Date.now() - input.graceMs), input.limit);
       for (const userId of pending) await startAccountDeletion(deps.temporal, deps.taskQueue, userId);
       return { resumed: pending.length };
+    },
+
+    /**
+     * Empties once more the S3 prefixes of accounts erased more than `delayMs` ago (longer than any inference attempt
+     * runs): whatever a stray attempt wrote there after the erasure, no row points to. Returns what it found.
+     */
+    async recheckErasedAccountObjects(input: { delayMs: number; limit: number }): Promise<{ accounts: number; objects: number }> {
+      const erasure = new AccountErasure(deps.orm.em.fork());
+      const pending = await erasure.erasedAwaitingObjectRecheck(new Date(Date.now() - input.delayMs), input.limit);
+      let objects = 0;
+      for (const userId of pending) {
+        objects += await deleteAccountObjects(deps.objectStore, userId, (deleted) => heartbeat(objects + deleted));
+        await erasure.markObjectsRechecked(userId);
+      }
+      return { accounts: pending.length, objects };
     },
   };
 }

@@ -63,6 +63,22 @@ export class AccountErasure {
     });
   }
 
+  /**
+   * Erased accounts whose S3 prefixes have not been emptied again since `erasedBefore`, oldest first: objects written
+   * there after the erasure (a stray inference attempt) are found by no row, so the sweep empties the prefixes once more.
+   */
+  async erasedAwaitingObjectRecheck(erasedBefore: Date, limit: number): Promise<string[]> {
+    const rows = await this.em.execute<{ id: string }[]>(
+      `select id from users where erased_at is not null and objects_rechecked_at is null and erased_at < ? order by erased_at limit ?`,
+      [erasedBefore, limit],
+    );
+    return rows.map((row) => row.id);
+  }
+
+  async markObjectsRechecked(userId: string): Promise<void> {
+    await this.em.execute(`update users set objects_rechecked_at = now() where id = ?`, [userId]);
+  }
+
   /** Closed accounts whose erasure has not finished, closed before `closedBefore` (their workflow may never have started). */
   async pendingErasures(closedBefore: Date, limit: number): Promise<string[]> {
     const rows = await this.em.execute<{ id: string }[]>(

@@ -80,6 +80,29 @@ describe('retention', () => {
     expect(listed.body.jobs.find((listedJob: { job_id: string }) => listedJob.job_id === oldJob.id).result_url).toBeNull();
   });
 
+  it('empties an erased account\'s prefixes once more an hour after its erasure: a stray write that no row points to goes', async () => {
+    const erasedLongAgo = await signUp(stack.api);
+    const erasedJustNow = await signUp(stack.api);
+    const strays = [`results/${erasedLongAgo.id}/${randomUUID()}`, `uploads/${erasedLongAgo.id}/${randomUUID()}`];
+    const tooSoon = `results/${erasedJustNow.id}/${randomUUID()}`;
+    for (const key of [...strays, tooSoon]) await stack.objectStore.put(key, Buffer.from('written after the erasure'), 'image/png');
+    await sql(`update users set deleted_at = now() - interval '2 hours', erased_at = now() - interval '61 minutes' where id = ?`, [erasedLongAgo.id]);
+    await sql(`update users set deleted_at = now() - interval '10 minutes', erased_at = now() - interval '5 minutes' where id = ?`, [erasedJustNow.id]);
+
+    const sweep = () =>
+      stack.workers.client.workflow.execute<typeof retentionSweepWorkflow>('retentionSweepWorkflow', {
+        workflowId: `retention-test-${randomUUID()}`,
+        taskQueue: stack.workers.taskQueues.orchestrator,
+        args: [{ uploadRetentionMs: DAY, resultRetentionMs: 7 * DAY, pageSize: 50, pagesPerRun: 1, deletionGraceMs: DAY }],
+      });
+    expect((await sweep()).strayObjects).toBeGreaterThanOrEqual(2);
+    for (const key of strays) expect(await stored(key)).toBe(false);
+    // Erased minutes ago: an inference attempt may still be running, so its prefixes are rechecked later, once.
+    expect(await stored(tooSoon)).toBe(true);
+    const rechecked = await sql<{ id: string }>(`select id from users where id in (?, ?) and objects_rechecked_at is not null`, [erasedLongAgo.id, erasedJustNow.id]);
+    expect(rechecked).toEqual([{ id: erasedLongAgo.id }]);
+  });
+
   it('answers 410 once the retention has passed, before any sweep ran', async () => {
     const user = await signUp(stack.api);
     const upload = await agedUpload(user.id, 9 * DAY);
