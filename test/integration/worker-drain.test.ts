@@ -9,6 +9,7 @@ import type { ProcessJobInput } from '../../domain/jobs/contract.js';
 import { creditsCost, planJob } from '../../domain/jobs/plan.js';
 import { createObjectStore, type ObjectStore } from '../../integrations/object-store.js';
 import { startJobWorkflow } from '../../integrations/job-workflows.js';
+import { codeBuildId } from '../../integrations/worker-deployment.js';
 import type { processJobWorkflow } from '../../workflows/process-job.workflow.js';
 import { createUser, expectLedgerConsistent } from '../helpers/db.js';
 import { testConfig, testEnv } from '../helpers/env.js';
@@ -18,7 +19,8 @@ import { integrationModelDir } from '../helpers/workers.js';
 
 // A deploy or a scale-in SIGTERMs an inference worker while it runs a job: the worker stops taking work but lets
 // the running job finish (its default WORKER_SHUTDOWN_GRACE is the longest job step), then exits. The job
-// completes on that worker, in its first attempt, charged once.
+// completes on that worker, in its first attempt, charged once. The workers run as the local stack and compose
+// run them: versioned (a Worker Deployment of their own here), the orchestrator promoting its version.
 
 let orm: MikroORM;
 let objectStore: ObjectStore;
@@ -27,6 +29,7 @@ let env: NodeJS.ProcessEnv;
 const running: ServiceProcess[] = [];
 const suffix = randomUUID().slice(0, 8);
 const queues = { orchestrator: `drain-orchestrator-${suffix}`, inference: `drain-inference-${suffix}` };
+const deploymentName = `drain-${suffix}`;
 const EventType = protos.temporal.api.enums.v1.EventType;
 
 function start(entry: 'workers/orchestrator.ts' | 'workers/inference.ts', extraEnv: NodeJS.ProcessEnv = {}): ServiceProcess {
@@ -46,6 +49,9 @@ beforeAll(async () => {
       UPSCALE_TILE_SIZE: '64',
       TEMPORAL_TASK_QUEUE_ORCHESTRATOR: queues.orchestrator,
       TEMPORAL_TASK_QUEUE_INFERENCE: queues.inference,
+      TEMPORAL_WORKER_VERSIONING: 'true',
+      TEMPORAL_WORKER_SET_CURRENT: 'true',
+      TEMPORAL_DEPLOYMENT_NAME: deploymentName,
     }),
   };
   // The deployed default, not a test's setting.
@@ -65,7 +71,7 @@ describe('inference worker drain', () => {
   it('a SIGTERMed inference worker finishes the job it runs (first attempt, charged once), then exits', async () => {
     const orchestrator = start('workers/orchestrator.ts', { ORCHESTRATOR_METRICS_PORT: String(freePort()), ORCHESTRATOR_TEMPORAL_METRICS_PORT: String(freePort()) });
     const inference = start('workers/inference.ts', { INFERENCE_METRICS_PORT: String(freePort()), INFERENCE_TEMPORAL_METRICS_PORT: String(freePort()) });
-    await Promise.all([orchestrator.waitFor('orchestrator worker running'), inference.waitFor('inference worker running')]);
+    await Promise.all([orchestrator.waitFor('worker version is now current'), inference.waitFor('inference worker running')]);
 
     const user = await createUser(orm, 10);
     const upload = await storedUpload(orm, objectStore, user.id, await gradientPng(512, 512));
@@ -101,6 +107,12 @@ describe('inference worker drain', () => {
     expect(started.map((event) => event.activityTaskStartedEventAttributes?.attempt)).toEqual([1]);
     expect(events.some((event) => event.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED || event.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT)).toBe(false);
     expect(started[0]?.activityTaskStartedEventAttributes?.identity).toContain(String(inference.child.pid));
+    // Pinned to the version the workers registered, built from this code.
+    const { raw } = await client.workflow.getHandle(input.jobId).describe();
+    expect(raw.workflowExecutionInfo?.versioningInfo).toMatchObject({
+      behavior: protos.temporal.api.enums.v1.VersioningBehavior.VERSIONING_BEHAVIOR_PINNED,
+      deploymentVersion: { deploymentName, buildId: codeBuildId() },
+    });
 
     const [row] = await orm.em.fork().execute(`select status, credit_state from jobs where id = ?`, [input.jobId]);
     expect(row).toEqual({ status: 'completed', credit_state: 'charged' });
