@@ -27,6 +27,9 @@ if [[ -z ${JWT_SECRET:-} ]]; then
 fi
 set +a
 export NODE_ENV=${NODE_ENV:-development} API_PORT=${API_PORT:-3000}
+# Workers register as a Worker Deployment version built from this checkout, and the orchestrator makes it current
+# once its workers poll (docs/deployment.md): a restart on changed code is a deploy, jobs stay on the code they began on.
+export TEMPORAL_WORKER_VERSIONING=${TEMPORAL_WORKER_VERSIONING:-true} TEMPORAL_WORKER_SET_CURRENT=${TEMPORAL_WORKER_SET_CURRENT:-true}
 # Local purchase testing (README: "Testing purchases from your app"): an example product catalog, and StoreKit
 # transactions signed by Xcode's local testing accepted for the app's bundle id. Your own values win.
 if [[ $NODE_ENV == development ]]; then
