@@ -88,13 +88,15 @@ export class BillingRecords {
 
   /**
    * The store's news about a purchase (notification, sweep, provider event) for whichever account owns it. Without
-   * an owner only a revocation is kept (it wins when the purchase is presented); null then.
+   * an owner the facts are kept for when the purchase is presented (a refund then wins, a payment then grants);
+   * null then.
    */
   update(purchase: VerifiedPurchase, credits: number, reportedBy: FactSource): Promise<Entitlement | null> {
     return this.em.transactional(async (em) => {
       await lockPurchase(em, purchase.store, purchase.transactionId, purchase.originalReference);
       const owner = await currentOwner(em, purchase);
       if (owner) return this.apply(em, owner, purchase, credits, reportedBy);
+      await recordGrantFact(em, null, purchase, credits);
       if (purchase.revokedAt) await recordRevocation(em, revocationOf(purchase, reportedBy));
       return null;
     });
@@ -146,13 +148,10 @@ export class BillingRecords {
   }
 
   private async apply(em: EntityManager, userId: string, purchase: VerifiedPurchase, credits: number, reportedBy: FactSource): Promise<Entitlement> {
-    await bindTransaction(em, userId, purchase);
+    await recordGrantFact(em, userId, purchase, credits);
     if (purchase.revokedAt) await recordRevocation(em, revocationOf(purchase, reportedBy));
     const subscription = purchase.subscription ? await this.upsertSubscription(em, userId, purchase) : null;
-
-    const decision = decideCredits(purchase, credits);
-    const grant = decision.action === 'grant' ? { type: decision.type, amount: decision.amount, userId, productId: purchase.productId } : null;
-    const settled = await settlePurchase(em, purchase.store, purchase.transactionId, purchase.originalReference, grant);
+    const settled = await settlePurchase(em, purchase.store, purchase.transactionId, purchase.originalReference);
     for (const owner of settled.owners) if (owner !== userId) await refreshUser(em, owner);
     const summary = await refreshUser(em, userId);
     return {
@@ -231,19 +230,45 @@ async function lockPurchase(em: EntityManager, store: Store, transactionId: stri
   }
 }
 
-/** Binds the transaction to the user (first account wins) and keeps the earliest store time reported for it. */
-async function bindTransaction(em: EntityManager, userId: string, purchase: VerifiedPurchase): Promise<void> {
+/**
+ * Records what one view of the transaction says (its store time, what it is worth, whether it was paid) and binds
+ * it to `userId` (first account wins), with any facts of the same purchase kept while nobody held it. Every column
+ * merges commutatively (earliest time, greatest worth, paid once seen), so the row is the same in any order.
+ */
+async function recordGrantFact(em: EntityManager, userId: string | null, purchase: VerifiedPurchase, credits: number): Promise<void> {
+  const paid = decideCredits(purchase, credits).action === 'grant';
   await em.execute(
-    `insert into store_transactions (store, transaction_id, user_id, product_id, kind, original_reference, environment, observed_at)
-     values (?, ?, ?, ?, ?, ?, ?, ?)
-     on conflict (store, transaction_id) do update set observed_at = least(store_transactions.observed_at, excluded.observed_at)`,
-    [purchase.store, purchase.transactionId, userId, purchase.productId, purchase.kind, purchase.originalReference, purchase.environment, purchase.purchasedAt],
+    `insert into store_transactions (store, transaction_id, user_id, product_id, kind, original_reference, environment, observed_at, worth, entitled)
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+     on conflict (store, transaction_id) do update set
+       user_id = coalesce(store_transactions.user_id, excluded.user_id),
+       observed_at = least(store_transactions.observed_at, excluded.observed_at),
+       worth = greatest(store_transactions.worth, excluded.worth),
+       entitled = store_transactions.entitled or excluded.entitled`,
+    [
+      purchase.store,
+      purchase.transactionId,
+      userId,
+      purchase.productId,
+      purchase.kind,
+      purchase.originalReference,
+      purchase.environment,
+      purchase.purchasedAt,
+      Math.max(credits, 0),
+      paid,
+    ],
   );
-  const [row] = await em.execute<{ user_id: string }[]>(`select user_id from store_transactions where store = ? and transaction_id = ? for update`, [
+  if (userId === null) return;
+  const [row] = await em.execute<{ user_id: string | null }[]>(`select user_id from store_transactions where store = ? and transaction_id = ? for update`, [
     purchase.store,
     purchase.transactionId,
   ]);
   if (row?.user_id !== userId) throw refused(ErrorCode.TRANSACTION_CLAIMED);
+  await em.execute(`update store_transactions set user_id = ? where store = ? and original_reference = ? and user_id is null`, [
+    userId,
+    purchase.store,
+    purchase.originalReference,
+  ]);
 }
 
 function revocationOf(purchase: VerifiedPurchase, reportedBy: FactSource): RevocationFact {
@@ -274,13 +299,6 @@ async function originalReferenceOf(em: EntityManager, store: Store, transactionI
   return row?.original_reference ?? null;
 }
 
-interface PendingGrant {
-  userId: string;
-  type: 'purchase' | 'subscription_grant';
-  amount: number;
-  productId: string;
-}
-
 interface Settled {
   /** Credits the transaction earned (also when granted before); 0 if none. */
   granted: number;
@@ -295,39 +313,48 @@ interface Settled {
 }
 
 /**
- * Derives a transaction's state from every fact recorded for it, under its locks: revoked (and its credits taken
- * back, once) when a revocation applies, else granted once when `grant` says this fact earns credits. A subscription
- * revocation also settles the purchase's other periods, which a revocation before their start revokes too.
+ * Derives the state of a transaction, and of the other transactions of its purchase, from every fact recorded for
+ * them, under their locks: revoked (and its credits taken back, once) when a revocation applies, else granted once
+ * to its account when a view said it was paid. The other transactions are settled too: a binding may have given
+ * them an account, and a subscription's revocation reaches the periods that began after it.
  */
-async function settlePurchase(
-  em: EntityManager,
-  store: Store,
-  transactionId: string,
-  originalReference: string | null,
-  grant: PendingGrant | null = null,
-): Promise<Settled> {
-  const settled = await settleTransaction(em, store, transactionId, grant);
+async function settlePurchase(em: EntityManager, store: Store, transactionId: string, originalReference: string | null): Promise<Settled> {
+  const settled = await settleTransaction(em, store, transactionId);
   if (!originalReference) return settled;
   const others = await em.execute<{ transaction_id: string }[]>(
-    `select transaction_id from store_transactions
-      where store = ? and original_reference = ? and kind = 'subscription' and transaction_id <> ? order by transaction_id`,
+    `select transaction_id from store_transactions where store = ? and original_reference = ? and transaction_id <> ? order by transaction_id`,
     [store, originalReference, transactionId],
   );
   for (const other of others) {
-    const more = await settleTransaction(em, store, other.transaction_id, null);
+    const more = await settleTransaction(em, store, other.transaction_id);
     settled.clawed += more.clawed;
+    settled.newlyGranted ||= more.newlyGranted;
     settled.newlyRevoked ||= more.newlyRevoked;
     settled.owners = [...new Set([...settled.owners, ...more.owners])];
   }
   return settled;
 }
 
-async function settleTransaction(em: EntityManager, store: Store, transactionId: string, grant: PendingGrant | null): Promise<Settled> {
-  const [row] = await em.execute<{ user_id: string; kind: 'consumable' | 'subscription'; original_reference: string; observed_at: Date; revoked_at: Date | null }[]>(
-    `select user_id, kind, original_reference, observed_at, revoked_at from store_transactions where store = ? and transaction_id = ? for update`,
+interface TransactionRow {
+  user_id: string | null;
+  product_id: string;
+  kind: 'consumable' | 'subscription';
+  original_reference: string;
+  observed_at: Date;
+  revoked_at: Date | null;
+  worth: number;
+  entitled: boolean;
+}
+
+async function settleTransaction(em: EntityManager, store: Store, transactionId: string): Promise<Settled> {
+  const [row] = await em.execute<TransactionRow[]>(
+    `select user_id, product_id, kind, original_reference, observed_at, revoked_at, worth, entitled
+       from store_transactions where store = ? and transaction_id = ? for update`,
     [store, transactionId],
   );
-  if (!row) return { granted: 0, newlyGranted: false, clawed: 0, revoked: false, newlyRevoked: false, owners: [] };
+  const unchanged = { granted: 0, newlyGranted: false, clawed: 0, revoked: false, newlyRevoked: false, owners: [] };
+  // Nobody presented the purchase yet: its facts wait, and settle when it is bound.
+  if (!row || row.user_id === null) return unchanged;
   const revocations = await em.execute<{ transaction_id: string; revoked_at: Date }[]>(
     `select transaction_id, revoked_at from purchase_revocations
       where store = ? and not partial and (transaction_id = ? or original_reference = ?)`,
@@ -353,14 +380,15 @@ async function settleTransaction(em: EntityManager, store: Store, transactionId:
     const owners = [...new Set([row.user_id, ...(grantedTo ? [grantedTo.userId] : [])])];
     return { granted: 0, newlyGranted: false, clawed, revoked: true, newlyRevoked: row.revoked_at === null, owners };
   }
-  // A transferred purchase's credits stay with the account they were granted to.
-  if (!grant || (grantedTo && grantedTo.userId !== grant.userId)) {
+  // Granted once, to the account that held it then: a transferred purchase's credits stay where they were granted.
+  if (grantedTo || !row.entitled || row.worth <= 0) {
     const granted = grantedTo?.userId === row.user_id ? grantedTo.amount : 0;
-    return { granted, newlyGranted: false, clawed: 0, revoked: false, newlyRevoked: false, owners: [row.user_id] };
+    return { ...unchanged, granted, owners: [row.user_id] };
   }
-  const outcome = await new Ledger(em).grant(grant.userId, grant.amount, grant.type, reference, { productId: grant.productId });
+  const type = row.kind === 'consumable' ? 'purchase' : 'subscription_grant';
+  const outcome = await new Ledger(em).grant(row.user_id, row.worth, type, reference, { productId: row.product_id });
   await em.execute(`update store_transactions set credits = ? where store = ? and transaction_id = ?`, [outcome.amount, store, transactionId]);
-  return { granted: outcome.amount, newlyGranted: outcome.applied, clawed: 0, revoked: false, newlyRevoked: false, owners: [row.user_id] };
+  return { ...unchanged, granted: outcome.amount, newlyGranted: outcome.applied, owners: [row.user_id] };
 }
 
 /**

@@ -14,7 +14,7 @@ interface OwnerRow {
 export async function currentOwner(em: EntityManager, purchase: VerifiedPurchase): Promise<string | null> {
   const references = [purchase.originalReference, purchase.replacesReference].filter((reference) => reference !== null);
   const [transaction] = await em.execute<OwnerRow[]>(
-    `select user_id from store_transactions where store = ? and (transaction_id = ? or original_reference = ?)
+    `select user_id from store_transactions where store = ? and (transaction_id = ? or original_reference = ?) and user_id is not null
       order by created_at limit 1 for update`,
     [purchase.store, purchase.transactionId, purchase.originalReference],
   );

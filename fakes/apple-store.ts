@@ -111,11 +111,11 @@ export class FakeAppleStore {
     return transaction;
   }
 
-  /** The next period: a new transaction of the same subscription. */
-  renew(originalTransactionId: string, expiresDate: number, productId?: string): FakeTransaction {
+  /** The next period: a new transaction of the same subscription, bought at `purchaseDate`. */
+  renew(originalTransactionId: string, expiresDate: number, productId?: string, purchaseDate = Date.now()): FakeTransaction {
     const subscription = this.subscriptions.get(originalTransactionId)!;
     const previous = this.transactions.get(subscription.latestTransactionId)!;
-    const renewal = this.put({ ...previous, transactionId: nextId(), productId: productId ?? previous.productId, purchaseDate: Date.now(), expiresDate });
+    const renewal = this.put({ ...previous, transactionId: nextId(), productId: productId ?? previous.productId, purchaseDate, expiresDate });
     subscription.latestTransactionId = renewal.transactionId;
     subscription.status = 1;
     return renewal;
@@ -127,9 +127,9 @@ export class FakeAppleStore {
     if (autoRenew !== undefined) subscription.autoRenew = autoRenew;
   }
 
-  refund(transactionId: string): FakeTransaction {
+  refund(transactionId: string, at = Date.now()): FakeTransaction {
     const transaction = this.transactions.get(transactionId)!;
-    transaction.revocationDate = Date.now();
+    transaction.revocationDate = at;
     const subscription = this.subscriptions.get(transaction.originalTransactionId);
     if (subscription?.latestTransactionId === transactionId) subscription.status = 5;
     return transaction;

@@ -17,11 +17,15 @@ export interface SuperwallEventInput {
   bundleId?: string;
   cancelReason?: string | null;
   price?: number;
+  /** When the store event happened (`ts`); now by default. */
+  at?: number;
+  /** When the transaction was bought; `at` by default. */
+  purchasedAt?: number;
 }
 
 /** A Superwall webhook event (the published payload shape: store facts in `data`, the app user id alias). */
 export function superwallEvent(input: SuperwallEventInput): { type: string; data: { id: string } & Record<string, unknown> } & Record<string, unknown> {
-  const now = Date.now();
+  const now = input.at ?? Date.now();
   return {
     object: 'event',
     type: input.type,
@@ -37,7 +41,7 @@ export function superwallEvent(input: SuperwallEventInput): { type: string; data
       originalTransactionId: input.originalTransactionId ?? input.transactionId,
       originalAppUserId: input.appUserId ?? `$SuperwallAlias:${randomUUID().toUpperCase()}`,
       store: input.store ?? 'APP_STORE',
-      purchasedAt: now,
+      purchasedAt: input.purchasedAt ?? now,
       productId: input.productId,
       environment: input.environment ?? 'PRODUCTION',
       bundleId: input.bundleId ?? null,

@@ -25,10 +25,17 @@ export class Migration20270101000000_purchase_facts extends Migration {
       );`);
     this.addSql(`create index purchase_revocations_original on purchase_revocations (store, original_reference) where original_reference is not null;`);
 
-    // The store's time of the earliest grant fact: a subscription period that starts after a revocation earns nothing.
-    this.addSql(`alter table store_transactions add column observed_at timestamptz;`);
-    this.addSql(`update store_transactions set observed_at = created_at;`);
-    this.addSql(`alter table store_transactions alter column observed_at set not null;`);
+    // A store transaction's grant facts: the store's time of the transaction (a subscription period that starts
+    // after a revocation earns nothing), what it is worth and whether any view said it was paid (entitled). The
+    // account is null while nobody has presented the purchase: a store notification that arrives first is kept and
+    // settles when the app (or a provider naming the account) binds the purchase.
+    this.addSql(`
+      alter table store_transactions
+        add column observed_at timestamptz not null default now(),
+        add column worth integer not null default 0 check (worth >= 0),
+        add column entitled boolean not null default false,
+        alter column user_id drop not null;`);
+    this.addSql(`update store_transactions set observed_at = created_at, worth = credits, entitled = credits > 0;`);
 
     // Every delivery from every source, once per (source, delivery id), with what it did.
     this.addSql(`alter table webhook_events rename to billing_deliveries;`);
@@ -71,7 +78,8 @@ export class Migration20270101000000_purchase_facts extends Migration {
     this.addSql(`alter table billing_deliveries rename constraint billing_deliveries_pkey to webhook_events_pkey;`);
     this.addSql(`alter table billing_deliveries rename column delivery_id to event_id;`);
     this.addSql(`alter table billing_deliveries rename to webhook_events;`);
-    this.addSql(`alter table store_transactions drop column observed_at;`);
+    this.addSql(`delete from store_transactions where user_id is null;`);
+    this.addSql(`alter table store_transactions drop column observed_at, drop column worth, drop column entitled, alter column user_id set not null;`);
     this.addSql(`drop table purchase_revocations;`);
   }
 }

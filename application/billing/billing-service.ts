@@ -222,12 +222,8 @@ export class BillingService {
   private async applyUpdate(em: EntityManager, purchase: VerifiedPurchase, reportedBy: FactSource): Promise<DeliveryResult> {
     const about = { store: purchase.store, transactionId: purchase.transactionId };
     const entitlement = await this.records(em).update(purchase, this.creditsOf(purchase), reportedBy);
-    if (!entitlement) {
-      // A refund is kept and wins when the purchase is presented; anything else waits for the app's validate call.
-      return purchase.revokedAt
-        ? { outcome: 'recorded_for_later', reason: 'revocation of a purchase nobody presented yet', ...about }
-        : ignored('nobody presented the purchase yet; /billing/validate binds it', about);
-    }
+    // Kept: it settles when the app's validate call (or a provider naming the account) binds the purchase.
+    if (!entitlement) return { outcome: 'recorded_for_later', reason: 'nobody presented the purchase yet', ...about };
     if (purchase.store === 'google' && entitlement.newlyGranted) await this.acknowledge(purchase, entitlement.userId);
     return deliveryOutcome(entitlement, about);
   }

@@ -81,8 +81,8 @@ export class ProviderWebhooks {
 
   /**
    * A paid (or refunded) purchase: applied for the account that holds the store transaction, or else bound to the
-   * first of `userIds` that exists. A refund nobody holds yet is kept for later. A purchase another account holds
-   * is left with it (logged, never a 5xx: the provider would redeliver it forever).
+   * first of `userIds` that exists. Facts about a purchase nobody holds yet are kept for when someone presents it.
+   * A purchase another account holds is left with it (never a 5xx: the provider would redeliver it forever).
    */
   private async apply(em: EntityManager, purchase: VerifiedPurchase, userIds: string[], reportedBy: { source: 'superwall' | 'stripe'; eventId: string }) {
     const records = new BillingRecords(em, this.deps.timing);
@@ -92,7 +92,7 @@ export class ProviderWebhooks {
     if (updated) return deliveryOutcome(updated, about);
     if (purchase.revokedAt) return { outcome: 'recorded_for_later' as const, reason: 'refund of a purchase nobody presented yet', ...about };
     const userId = await new BillingDeliveries(em).firstExistingUser(userIds);
-    if (!userId) return ignored('no known account; left for /billing/validate', about);
+    if (!userId) return { outcome: 'recorded_for_later' as const, reason: 'no known account yet; kept for /billing/validate', ...about };
     try {
       const claimed = await records.claim(userId, purchase, credits, { evidence: 'provider_event', policy: 'keep' }, reportedBy);
       return deliveryOutcome(claimed, about);

@@ -1,4 +1,5 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
+import { auditFindings, type LedgerAuditReport } from '../../db/ledger-audit.js';
 
 /** Store purchases validated and store notifications received (API), by store and outcome (a status or error code). */
 export function createBillingRequestMetrics(registry: Registry) {
@@ -32,8 +33,19 @@ export async function countOutcome<T>(counter: Counter<'store' | 'outcome'>, sto
   }
 }
 
-/** The orchestrator's billing work: renewal re-checks and store acknowledgements still being retried. */
-export function createBillingWorkMetrics(registry: Registry, sources?: { pendingAcknowledgements(): Promise<number> }) {
+// The audit reads the whole ledger: a scrape reuses a result younger than this.
+const AUDIT_REUSE_MS = 5 * 60_000;
+
+/**
+ * The orchestrator's billing work: renewal re-checks, store acknowledgements still being retried, and the ledger
+ * audit's findings per check (all zero when balance = Σ ledger, no transaction is granted twice, revoked ones net
+ * zero and no reservation outlived its job).
+ */
+export function createBillingWorkMetrics(
+  registry: Registry,
+  sources?: { pendingAcknowledgements(): Promise<number>; ledgerAudit?(): Promise<LedgerAuditReport> },
+) {
+  let audited: { at: number; findings: Record<string, number> } | null = null;
   return {
     renewalChecked: new Counter({
       name: 'oneshot_renewal_sweep_checked_total',
@@ -52,6 +64,17 @@ export function createBillingWorkMetrics(registry: Registry, sources?: { pending
       registers: [registry],
       async collect() {
         if (sources) this.set(await sources.pendingAcknowledgements());
+      },
+    }),
+    ledgerAuditFindings: new Gauge({
+      name: 'oneshot_ledger_audit_findings',
+      help: 'Ledger audit findings by check (balanceDrift, doubleGrants, revokedNotNetZero, staleReservations); alert on any above zero.',
+      labelNames: ['check'] as const,
+      registers: [registry],
+      async collect() {
+        if (!sources?.ledgerAudit) return;
+        if (!audited || Date.now() - audited.at > AUDIT_REUSE_MS) audited = { at: Date.now(), findings: auditFindings(await sources.ledgerAudit()) };
+        for (const [check, count] of Object.entries(audited.findings)) this.set({ check }, count);
       },
     }),
   };

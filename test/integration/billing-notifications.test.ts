@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { Ledger } from '../../db/ledger.js';
 import { createSigningChain } from '../../fakes/apple-ca.js';
@@ -42,6 +43,39 @@ describe('App Store Server Notifications V2', () => {
     billing.stores.apple.setStatus(first.originalTransactionId, 2, false);
     expect((await appleNotify(billing.stores.apple.signNotification('EXPIRED', renewal, { subtype: 'VOLUNTARY' }))).status).toBe(200);
     expect(await account(user.id)).toEqual({ credits: 200, subscription_status: 'expired' });
+  });
+
+  it('keeps a REFUND that arrives before the app validates the purchase: validate then grants nothing', async () => {
+    const user = await signUp();
+    const transaction = billing.stores.apple.buy('credits_50');
+    // What the device holds: the transaction as signed when it was bought.
+    const signed = billing.stores.apple.signTransaction(transaction);
+    const refund = billing.stores.apple.signNotification('REFUND', billing.stores.apple.refund(transaction.transactionId));
+    expect((await appleNotify(refund)).body).toMatchObject({ status: 'recorded_for_later' });
+    const validated = await billing.api.request('POST', '/billing/validate', {
+      token: user.token,
+      body: { platform: 'ios', receipt_data: signed, product_id: 'credits_50' },
+    });
+    expect([validated.status, validated.body.error?.code]).toEqual([422, 'PURCHASE_REVOKED']);
+    expect((await account(user.id)).credits).toBe(0);
+  });
+
+  it('grants nothing for a renewal that began after its subscription was refunded, in either delivery order', async () => {
+    for (const refundFirst of [true, false]) {
+      const user = await signUp();
+      const first = billing.stores.apple.subscribe('pro_monthly', Date.now() + DAY);
+      await billing.api.request('POST', '/billing/validate', {
+        token: user.token,
+        body: { platform: 'ios', receipt_data: billing.stores.apple.signTransaction(first), product_id: 'pro_monthly' },
+      });
+      const refund = billing.stores.apple.signNotification('REFUND', billing.stores.apple.refund(first.transactionId));
+      await sleep(5);
+      const renewal = billing.stores.apple.renew(first.originalTransactionId, Date.now() + 31 * DAY);
+      billing.stores.apple.setStatus(first.originalTransactionId, 1, true);
+      const renewed = billing.stores.apple.signNotification('DID_RENEW', renewal);
+      for (const payload of refundFirst ? [refund, renewed] : [renewed, refund]) expect((await appleNotify(payload)).status).toBe(200);
+      expect((await account(user.id)).credits).toBe(0);
+    }
   });
 
   it('claws back a refunded pack without going below zero: credits already spent stay spent', async () => {
@@ -149,6 +183,21 @@ describe('Google Play RTDN over Pub/Sub push', () => {
       { product_id: 'pro_monthly', status: 'expired' },
       { product_id: 'pro_plus_monthly', status: 'active' },
     ]);
+  });
+
+  it('keeps a voided purchase that arrives before the app validates it: validate then grants nothing', async () => {
+    const user = await signUp();
+    const token = billing.stores.google.buy('credits_200');
+    const voided = billing.stores.google.push(RTDN_AUDIENCE, {
+      voidedPurchaseNotification: { purchaseToken: token, orderId: billing.stores.google.products.get(token)!.orderId, productType: 2, refundType: 1 },
+    });
+    expect((await googleNotify(voided)).body).toMatchObject({ status: 'recorded_for_later' });
+    const validated = await billing.api.request('POST', '/billing/validate', {
+      token: user.token,
+      body: { platform: 'android', receipt_data: token, product_id: 'credits_200' },
+    });
+    expect([validated.status, validated.body.error?.code]).toEqual([422, 'PURCHASE_REVOKED']);
+    expect((await account(user.id)).credits).toBe(0);
   });
 
   it('claws back a voided one-time purchase once', async () => {

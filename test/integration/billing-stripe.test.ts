@@ -93,6 +93,38 @@ describe('Stripe webhooks', () => {
     expect(await balanceOf(billing.api, user.id)).toBe(0);
   });
 
+  it('keeps a refund delivered before its payment: the payment then grants nothing and is recorded revoked', async () => {
+    const user = await signUp();
+    const session = checkoutSession(user.id, 'credits_50');
+    // checkout.session.completed met a 5xx; support refunded; Stripe retries the session afterwards.
+    const refund = await deliver(stripeEvent('charge.refunded', refundedCharge(session.payment_intent)));
+    expect(refund.body).toMatchObject({ status: 'recorded_for_later' });
+    expect((await deliver(stripeEvent('checkout.session.completed', session))).body).toEqual({ status: 'revoked' });
+    expect(await balanceOf(billing.api, user.id)).toBe(0);
+    const [transaction] = await billing.api.orm.em
+      .fork()
+      .execute(`select user_id, revoked_at is not null as revoked from store_transactions where store = 'stripe' and transaction_id = ?`, [session.payment_intent]);
+    expect(transaction).toEqual({ user_id: user.id, revoked: true });
+  });
+
+  it('lists partial refunds and deliveries that changed nothing for an operator', async () => {
+    const user = await signUp();
+    const session = checkoutSession(user.id, 'credits_50');
+    await deliver(stripeEvent('checkout.session.completed', session));
+    const partial = stripeEvent('charge.refunded', refundedCharge(session.payment_intent, false)) as { id: string };
+    await deliver(partial);
+    const em = billing.api.orm.em.fork();
+    const [fact] = await em.execute(`select partial, reason from purchase_revocations where store = 'stripe' and transaction_id = ?`, [session.payment_intent]);
+    expect(fact).toEqual({ partial: true, reason: 'partial refund (100 of 499 usd)' });
+    // docs/billing.md: deliveries that changed nothing.
+    const unchanged = await em.execute(
+      `select source, delivery_id, outcome, reason from billing_deliveries where outcome in ('ignored', 'recorded_for_later') and delivery_id = ?`,
+      [partial.id],
+    );
+    expect(unchanged).toEqual([{ source: 'stripe', delivery_id: partial.id, outcome: 'ignored', reason: 'partial refund (100 of 499 usd): recorded for an operator' }]);
+    expect(await balanceOf(billing.api, user.id)).toBe(50);
+  });
+
   it('claws back a lost dispute, not a won one', async () => {
     const won = await signUp();
     const wonSession = checkoutSession(won.id, 'credits_50');

@@ -76,19 +76,47 @@ describe('Superwall webhooks', () => {
     expect(await balanceOf(billing.api, user.id)).toBe(0);
   });
 
-  it('records without acting on lifecycle, unknown, unidentified, foreign and Stripe-paid events', async () => {
+  it('keeps a refund delivered before its purchase: the purchase then grants nothing', async () => {
     const user = await signUp();
+    const transactionId = `sw-early-refund-${Date.now()}`;
+    const refund = event({ type: 'cancellation', transactionId, productId: 'credits_50', appUserId: user.id, cancelReason: 'CUSTOMER_SUPPORT', price: -4.99 });
+    expect((await deliver(refund)).body).toMatchObject({ status: 'recorded_for_later' });
+    const purchase = event({ type: 'initial_purchase', transactionId, productId: 'credits_50', appUserId: user.id });
+    expect((await deliver(purchase)).body).toEqual({ status: 'revoked' });
+    expect(await balanceOf(billing.api, user.id)).toBe(0);
+  });
+
+  it('grants nothing when Superwall and the App Store both report the refund, before and after the purchase, twice at once', async () => {
+    const user = await signUp();
+    const transaction = billing.stores.apple.buy('credits_50');
+    const signed = billing.stores.apple.signTransaction(transaction);
+    const refund = event({ type: 'cancellation', transactionId: transaction.transactionId, productId: 'credits_50', cancelReason: 'CUSTOMER_SUPPORT', price: -4.99 });
+    const notification = billing.stores.apple.signNotification('REFUND', billing.stores.apple.refund(transaction.transactionId));
+    const notify = () => billing.api.request('POST', '/billing/apple/notifications', { body: { signedPayload: notification } });
+    const first = await Promise.all([deliver(refund), deliver(refund), notify(), notify()]);
+    expect(first.map((response) => response.body.status).sort()).toEqual(['duplicate', 'duplicate', 'recorded_for_later', 'recorded_for_later']);
+    expect((await validateApple(user.token, signed, 'credits_50')).body.error.code).toBe('PURCHASE_REVOKED');
+    const purchase = event({ type: 'non_renewing_purchase', transactionId: transaction.transactionId, productId: 'credits_50', appUserId: user.id });
+    expect((await deliver(purchase)).body).toEqual({ status: 'ignored', reason: 'already revoked' });
+    expect(await balanceOf(billing.api, user.id)).toBe(0);
+  });
+
+  it('records without acting on lifecycle, unknown, foreign and Stripe-paid events; keeps an unidentified purchase for validate', async () => {
+    const user = await signUp();
+    const transaction = billing.stores.apple.buy('credits_50');
+    const anonymous = event({ type: 'non_renewing_purchase', transactionId: transaction.transactionId, productId: 'credits_50' });
+    expect((await deliver(anonymous)).body).toEqual({ status: 'recorded_for_later', reason: 'no known account yet; kept for /billing/validate' });
+    expect((await validateApple(user.token, billing.stores.apple.signTransaction(transaction), 'credits_50')).body.credits_added).toBe(50);
     const recordedOnly = [
       event({ type: 'expiration', transactionId: 'sw-exp', productId: 'pro_monthly', appUserId: user.id }),
       event({ type: 'brand_new_event_type', transactionId: 'sw-new', productId: 'credits_50', appUserId: user.id }),
-      event({ type: 'non_renewing_purchase', transactionId: `sw-anon-${Date.now()}`, productId: 'credits_50' }),
       event({ type: 'non_renewing_purchase', transactionId: 'sw-other-app', productId: 'credits_50', appUserId: user.id, bundleId: 'com.someone.else' }),
       event({ type: 'non_renewing_purchase', transactionId: 'sw-sandbox', productId: 'credits_50', appUserId: user.id, environment: 'SANDBOX' }),
       event({ type: 'non_renewing_purchase', transactionId: 'pi_web', productId: 'credits_50', appUserId: user.id, store: 'STRIPE' }),
       event({ type: 'non_renewing_purchase', transactionId: 'sw-unknown-product', productId: 'not_sold_here', appUserId: user.id }),
     ];
     for (const recorded of recordedOnly) expect((await deliver(recorded)).body).toMatchObject({ status: 'ignored' });
-    expect(await balanceOf(billing.api, user.id)).toBe(0);
+    expect(await balanceOf(billing.api, user.id)).toBe(50);
     const rows = await billing.api.orm.em
       .fork()
       .execute(`select event_type from billing_deliveries where source = 'superwall' and delivery_id in (?) order by event_type`, [recordedOnly.map((e) => e.data.id)]);
