@@ -11,9 +11,9 @@ import { createOrm } from '../../db/orm.js';
 import { Ledger } from '../../db/ledger.js';
 import { orchestratorProcessSchema } from '../../domain/config/index.js';
 import type { JobDeadlines, ProcessJobInput, ProcessJobResult } from '../../domain/jobs/contract.js';
-import { JobFailure } from '../../domain/jobs/vocabulary.js';
+import { FIXED_OUTCOMES, JobFailure } from '../../domain/jobs/vocabulary.js';
 import { CreditStateKey, JobFailureCodeKey, JobStatusKey } from '../../domain/search-attributes.js';
-import { cancelJobWorkflow, startJobWorkflow } from '../../integrations/job-workflows.js';
+import { cancelJobWorkflow, settleJobThroughWorkflow, startJobWorkflow } from '../../integrations/job-workflows.js';
 import { createObjectStore, type ObjectStore } from '../../integrations/object-store.js';
 import { createUser, expectLedgerConsistent } from '../helpers/db.js';
 import { testConfig } from '../helpers/env.js';
@@ -93,13 +93,16 @@ async function startedJob(userId: string, does: Behaviour, deadlines?: JobDeadli
 
 const result = (jobId: string, runId?: string) => workers.client.workflow.getHandle(jobId, runId).result() as Promise<ProcessJobResult>;
 
-/** What the Web UI's Reset does (type FirstWorkflowTask): the job's latest run again from its first workflow task; the new run id. */
-async function reset(jobId: string): Promise<string> {
-  const history = await workers.client.workflow.getHandle(jobId).fetchHistory();
+/**
+ * What the Web UI's Reset does (type FirstWorkflowTask): a run of the job (its latest unless `baseRunId`) again from
+ * its first workflow task; the new run id.
+ */
+async function reset(jobId: string, baseRunId?: string): Promise<string> {
+  const history = await workers.client.workflow.getHandle(jobId, baseRunId).fetchHistory();
   const firstTask = history.events?.find((event) => event.workflowTaskCompletedEventAttributes);
   const { runId } = await workers.client.workflowService.resetWorkflowExecution({
     namespace: workers.client.options.namespace,
-    workflowExecution: { workflowId: jobId },
+    workflowExecution: { workflowId: jobId, ...(baseRunId ? { runId: baseRunId } : {}) },
     workflowTaskFinishEventId: firstTask!.eventId,
     reason: 'operator retry',
     requestId: randomUUID(),
@@ -213,6 +216,24 @@ describe('an operator retries a failed job by resetting its workflow', () => {
     }
     expect(await jobRow(orm, noFace.jobId)).toMatchObject({ status: 'failed', error_code: 'NO_FACE_FOUND', credit_state: 'refunded' });
     expect(await balanceOf(orm, user.id)).toBe(20 - lost.reduce((sum, job) => sum + job.creditsCost, 0));
+  });
+
+  it('retries a job the reconciler settled as ABANDONED by resetting its job workflow run (the settlement is the latest run)', async () => {
+    const user = await createUser(orm, 10);
+    const job = await startedJob(user.id, 'hang');
+    await expect.poll(() => inferenceCalls.get(job.jobId), { timeout: 10_000, interval: 50 }).toBe(1);
+    const { runId: jobRunId } = await workers.client.workflow.getHandle(job.jobId).describe();
+    await workers.client.workflow.getHandle(job.jobId).terminate('operator terminate in the Web UI');
+    const settled = await settleJobThroughWorkflow(workers.client, workers.taskQueues.orchestrator, { id: job.jobId, userId: user.id, jobType: 'upscale' }, FIXED_OUTCOMES.ABANDONED, 'Settled by the reconciler');
+    expect(settled).toMatchObject({ status: 'failed', creditState: 'refunded' });
+
+    behaviour.set(job.jobId, 'complete');
+    const [terminated] = await listed(`WorkflowType = "processJobWorkflow" AND ExecutionStatus = "Terminated" AND UserId = "${user.id}"`, 1);
+    expect(terminated?.runId).toBe(jobRunId);
+    const runId = await reset(job.jobId, jobRunId);
+    expect(await result(job.jobId, runId)).toMatchObject({ status: 'completed' });
+    expect(await money(job.jobId)).toEqual([`job_reserve #1 -${job.creditsCost}`, `job_refund #1 ${job.creditsCost}`, `job_reserve #2 -${job.creditsCost}`]);
+    expect(await balanceOf(orm, user.id)).toBe(10 - job.creditsCost);
   });
 
   it('leaves a job failed when its balance no longer covers the retry, and records the refused attempt', async () => {
