@@ -76,6 +76,8 @@ export async function serveApi(config: ApiConfig, logger: Logger): Promise<void>
     await once(server, 'close');
     await Promise.allSettled([metricsServer?.close(), tracing?.shutdown(), orm.close(), rateLimitPool.end(), temporal.connection.close(), changes.close()]);
     logger.info('api stopped');
+    // a node:cluster child stays alive while its channel to the primary is open
+    if (cluster.isWorker) cluster.worker?.disconnect();
   }
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void shutdown(signal));
 }

@@ -2,6 +2,13 @@
 # `npm start`: the whole local stack on embedded defaults — PostgreSQL, Temporal (+ Web UI), S3, then the API,
 # the orchestrator worker and the inference worker. Ctrl-C stops all of it. Variables already set in the
 # environment (DATABASE_URL, S3_ENDPOINT, TEMPORAL_ADDRESS, JWT_SECRET, ...) win over the local defaults.
+#
+# Production-shaped (docs/deployment.md): ONESHOT_TEMPORAL=server runs the Temporal server of temporal-compose.yml
+# on the stack's PostgreSQL instead of the dev server (built once from the Go module proxy, then cached), and
+#   API_PROCESSES=N            API processes sharing the port (node:cluster, api/server.ts)
+#   ORCHESTRATOR_PROCESSES=N   orchestrator workers, each its own process (metrics ports 9465/9466 + 100·i)
+#   INFERENCE_PROCESSES=N      inference workers, each its own process (metrics ports 9467/9468 + 100·i)
+# e.g. ONESHOT_TEMPORAL=server API_PROCESSES=2 ORCHESTRATOR_PROCESSES=2 INFERENCE_PROCESSES=2 npm start
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -12,6 +19,13 @@ PATH="$(bash scripts/install/node.sh):$PATH"
 export PATH
 STACK=scripts/stack/stack.sh
 say() { printf '[start] %s\n' "$*"; }
+count() { # name default: a process count from the environment
+  local value=${!1:-$2}
+  [[ $value =~ ^[1-9][0-9]?$ ]] || { say "$1=$value: expected a count from 1 to 99"; exit 2; }
+  printf '%s\n' "$value"
+}
+orchestrators=$(count ORCHESTRATOR_PROCESSES 1)
+inferences=$(count INFERENCE_PROCESSES 1)
 
 bash scripts/ensure-deps.sh
 bash "$STACK" up
@@ -55,13 +69,22 @@ stop_all() {
 }
 trap stop_all INT TERM EXIT
 
-run() { # name, entry: node itself is the child (its pid is the one signalled), output prefixed with the name
-  node --import tsx "$2" > >(sed -u "s/^/[$1] /") 2>&1 &
+run() { # name, entry, VAR=value...: node itself is the child (its pid is the one signalled), output prefixed with the name
+  env "${@:3}" node --import tsx "$2" > >(sed -u "s/^/[$1] /") 2>&1 &
   pids+=($!)
 }
 run api api/server.ts
-run orchestrator workers/orchestrator.ts
-run inference workers/inference.ts
+# Each worker process serves its metrics on ports of its own (the defaults + 100 per extra process).
+for ((i = 0; i < orchestrators; i++)); do
+  run "orchestrator$( ((orchestrators > 1)) && echo "-$i")" workers/orchestrator.ts \
+    ORCHESTRATOR_METRICS_PORT=$((${ORCHESTRATOR_METRICS_PORT:-9465} + 100 * i)) \
+    ORCHESTRATOR_TEMPORAL_METRICS_PORT=$((${ORCHESTRATOR_TEMPORAL_METRICS_PORT:-9466} + 100 * i))
+done
+for ((i = 0; i < inferences; i++)); do
+  run "inference$( ((inferences > 1)) && echo "-$i")" workers/inference.ts \
+    INFERENCE_METRICS_PORT=$((${INFERENCE_METRICS_PORT:-9467} + 100 * i)) \
+    INFERENCE_TEMPORAL_METRICS_PORT=$((${INFERENCE_TEMPORAL_METRICS_PORT:-9468} + 100 * i))
+done
 
 api=http://127.0.0.1:$API_PORT
 for _ in $(seq 1 120); do
@@ -71,9 +94,14 @@ done
 curl -fsS "$api/readyz" >/dev/null || { say "the API did not become ready; see the logs above"; exit 1; }
 
 say "ready"
-say "  API              $api"
+say "  API              $api ($(count API_PROCESSES 1) process(es); orchestrators: $orchestrators, inference workers: $inferences)"
 say "  OpenAPI / docs   $api/openapi.json  $api/docs"
-say "  Temporal Web UI  ${TEMPORAL_UI_URL:-http://127.0.0.1:8233}"
+if [[ ${ONESHOT_TEMPORAL:-dev} == server ]]; then
+  say "  Temporal         $TEMPORAL_ADDRESS (server 1.31.0 on PostgreSQL, 4 history shards; logs in ${ONESHOT_STATE_DIR:-$ROOT/.local}/temporal/)"
+else
+  say "  Temporal         $TEMPORAL_ADDRESS (dev server)"
+fi
+say "  Temporal Web UI  ${TEMPORAL_UI_URL:-none (TEMPORAL_UI=off)}"
 say "Ctrl-C stops everything."
 wait -n "${pids[@]}" || true
 [[ $stopping == 1 ]] || say "a process exited; shutting the rest down"

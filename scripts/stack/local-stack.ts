@@ -22,6 +22,12 @@ export function readStackEnv(): Record<string, string> {
   return Object.fromEntries(entries);
 }
 
+/** The running servers' main processes by name (postgres, temporal, temporal-ui, s3-rgw, ...), for the benchmarks. */
+export function stackPids(): Record<string, number> {
+  const lines = execFileSync('bash', [stackScript, 'pids'], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
+  return Object.fromEntries(lines.map((line) => [line.slice(0, line.indexOf('=')), Number(line.slice(line.indexOf('=') + 1))]));
+}
+
 /** Runs `use` with a client connected to the server's maintenance database. */
 export async function withAdminClient<T>(serverUrl: string, use: (client: pg.Client) => Promise<T>): Promise<T> {
   const admin = new URL(serverUrl);

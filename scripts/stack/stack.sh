@@ -5,6 +5,7 @@
 #   scripts/stack/stack.sh down                            stop everything this stack started
 #   scripts/stack/stack.sh status                          exit 0 only if every managed service is healthy
 #   scripts/stack/stack.sh env                             print $STATE/stack.env (sourceable KEY=value)
+#   scripts/stack/stack.sh pids                            print name=pid of each running server (benchmarks)
 #
 # State: ${ONESHOT_STATE_DIR:-<repo>/.local}. Ports: PG_PORT (54329), TEMPORAL_PORT (7233),
 # TEMPORAL_UI_PORT (8233), S3_PORT (7480), CEPH_MON_PORT (3300, fixed at the S3 cluster's first init).
@@ -26,7 +27,7 @@ source "$HERE/s3.sh"
 ENV_FILE=$STATE_DIR/stack.env
 ALL_SERVICES=(postgres temporal s3)
 
-usage() { sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit "${1:-2}"; }
+usage() { sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit "${1:-2}"; }
 
 # Is the service run by this stack (true) or supplied by the caller (false)?
 managed() {
@@ -128,11 +129,22 @@ cmd_env() {
   cat "$ENV_FILE"
 }
 
+# The running servers' main processes (their children are theirs): what the benchmarks charge CPU to.
+cmd_pids() {
+  local name file pid
+  for name in postgres:"$(pg_datadir)/postmaster.pid" temporal:"$T_PIDFILE" temporal-ui:"$TS_UI_PIDFILE" \
+      s3-mon:"$(s3_pidfile mon.a)" s3-osd:"$(s3_pidfile osd.0)" s3-rgw:"$(s3_pidfile client.rgw.a)"; do
+    file=${name#*:}
+    if pid=$(pidfile_pid "$file"); then printf '%s=%s\n' "${name%%:*}" "$pid"; fi
+  done
+}
+
 case ${1:-} in
   up) with_lock "$@"; shift; cmd_up "$@" ;;
   down) with_lock "$@"; cmd_down ;;
   status) cmd_status ;;
   env) cmd_env ;;
+  pids) cmd_pids ;;
   -h|--help|help) usage 0 ;;
   *) usage ;;
 esac

@@ -1,6 +1,8 @@
 # shellcheck shell=bash
 # shellcheck disable=SC2016  # single-quoted scripts for node -e / bash -c expand later, by design
-# Local Temporal: `temporal server start-dev` (single process, SQLite file, Web UI) run detached.
+# Local Temporal, run detached, in one of two modes (ONESHOT_TEMPORAL):
+#   dev (default)  `temporal server start-dev`: single process, SQLite file, one history shard, bundled Web UI
+#   server         the Temporal server of temporal-compose.yml on the stack's PostgreSQL + Web UI (temporal-server.sh)
 
 TEMPORAL_PORT=${TEMPORAL_PORT:-7233}
 TEMPORAL_UI_PORT=${TEMPORAL_UI_PORT:-8233}
@@ -10,6 +12,10 @@ T_STATE=$STATE_DIR/temporal
 T_PIDFILE=$T_STATE/temporal.pid
 T_LOG=$T_STATE/temporal.log
 T_DB=$T_STATE/temporal.db
+# the mode of the running server, written at start: a stack in the other mode must be stopped first
+T_MODEFILE=$T_STATE/mode
+TEMPORAL_MODE=${ONESHOT_TEMPORAL:-dev}
+[[ $TEMPORAL_MODE == dev || $TEMPORAL_MODE == server ]] || die "ONESHOT_TEMPORAL=$TEMPORAL_MODE: expected dev or server"
 
 t_address() { printf '127.0.0.1:%s\n' "$TEMPORAL_PORT"; }
 
@@ -45,9 +51,13 @@ t_starting_ok() { # bin
   t_grpc_ok "$1"
 }
 
+t_running_mode() { if [[ -s $T_MODEFILE ]]; then cat "$T_MODEFILE"; else echo dev; fi; }
+
 t_health() {
   local bin
   pid_alive "$T_PIDFILE" || return 1
+  [[ $(t_running_mode) == "$TEMPORAL_MODE" ]] || return 1
+  [[ $TEMPORAL_MODE == dev ]] || { ts_health; return; }
   bin=$(t_bin_cached) || return 1
   t_grpc_ok "$bin" && t_ui_ok
 }
@@ -64,9 +74,16 @@ t_register_search_attributes() { # bin
 }
 
 t_up() {
+  mkdir -p "$T_STATE"
+  if pid_alive "$T_PIDFILE" && [[ $(t_running_mode) != "$TEMPORAL_MODE" ]]; then
+    die "temporal: the $(t_running_mode) server of $STATE_DIR is running; stop the stack first (npm run stack:down), or use another ONESHOT_STATE_DIR and ports"
+  fi
+  if [[ $TEMPORAL_MODE == server ]]; then ts_up; else t_up_dev; fi
+}
+
+t_up_dev() {
   local t0 bin
   t0=$(now_ms)
-  mkdir -p "$T_STATE"
   if pid_alive "$T_PIDFILE"; then
     if wait_until 60 "temporal to become healthy" t_health; then
       t_register_search_attributes "$(t_bin_cached)"
@@ -98,6 +115,7 @@ t_up() {
     >>"$T_LOG" 2>&1 </dev/null &
   disown 2>/dev/null || true
   wait_until 5 "temporal pid file" test -s "$T_PIDFILE" || die "temporal: failed to launch; see $T_LOG"
+  printf 'dev\n' >"$T_MODEFILE"
   if ! wait_until 90 "temporal gRPC health on $(t_address)" t_starting_ok "$bin" || ! pid_alive "$T_PIDFILE"; then
     tail -n 20 "$T_LOG" >&2
     die "temporal: did not start; see $T_LOG"
@@ -108,6 +126,7 @@ t_up() {
 }
 
 t_down() {
+  ts_down_ui
   if pid_alive "$T_PIDFILE"; then
     stop_pidfile "$T_PIDFILE" temporal 30
     log "temporal: stopped"
@@ -118,13 +137,18 @@ t_down() {
 }
 
 t_status() {
-  if t_health; then log "temporal: healthy ($(t_address), UI http://127.0.0.1:$TEMPORAL_UI_PORT)"; return 0; fi
-  if pid_alive "$T_PIDFILE"; then log "temporal: UNHEALTHY (process running)"; else log "temporal: down"; fi
+  if t_health; then log "temporal ($TEMPORAL_MODE): healthy ($(t_address), UI http://127.0.0.1:$TEMPORAL_UI_PORT)"; return 0; fi
+  if ! pid_alive "$T_PIDFILE"; then log "temporal: down"
+  elif [[ $(t_running_mode) != "$TEMPORAL_MODE" ]]; then log "temporal: the $(t_running_mode) server runs, not the $TEMPORAL_MODE one (ONESHOT_TEMPORAL)"
+  else log "temporal ($TEMPORAL_MODE): UNHEALTHY (process running)"; fi
   return 1
 }
 
 t_env() {
   env_line TEMPORAL_ADDRESS "$(t_address)"
   env_line TEMPORAL_NAMESPACE "$TEMPORAL_LOCAL_NAMESPACE"
-  env_line TEMPORAL_UI_URL "http://127.0.0.1:$TEMPORAL_UI_PORT"
+  if [[ $TEMPORAL_MODE == dev ]] || ts_ui_enabled; then env_line TEMPORAL_UI_URL "http://127.0.0.1:$TEMPORAL_UI_PORT"; fi
 }
+
+# shellcheck source=temporal-server.sh
+source "$STACK_DIR/temporal-server.sh"
