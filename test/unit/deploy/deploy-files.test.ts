@@ -94,9 +94,10 @@ describe('Dockerfile', () => {
     for (const [, from] of dockerfile.matchAll(/--from=(\S+)/g)) expect(['deps-gpu']).toContain(from);
   });
 
-  it('builds the gpu stage on a pinned CUDA runtime with the CUDA provider and cuda as the execution provider', () => {
-    expect(froms[1]?.image).toMatch(/^nvidia\/cuda:\d+\.\d+\.\d+-cudnn-runtime-/);
-    expect(dockerfile).toContain('ONNXRUNTIME_NODE_INSTALL=cuda12 npm ci');
+  it('builds the gpu stage with the CUDA provider from the pinned installer, its library path and cuda as the execution provider', () => {
+    expect(froms[1]?.image).toBe('${NODE_IMAGE}');
+    expect(dockerfile).toContain('bash scripts/install/onnxruntime-cuda.sh');
+    expect(dockerfile).toMatch(/LD_LIBRARY_PATH=\/opt\/onnxruntime-cuda\/lib/);
     expect(dockerfile).toMatch(/ONNX_EXECUTION_PROVIDER=cuda/);
   });
 
