@@ -21,6 +21,8 @@ export interface RunInferenceResult {
   width: number;
   height: number;
   inferenceMs: number;
+  /** Placeholder models the result was made with (development only): not a real restoration or swap. Absent in older histories. */
+  placeholderModels?: string[];
 }
 
 /** How often progress reaches the job row at most; the latest report is written when the interval ends. */
@@ -68,7 +70,8 @@ export function createInferenceActivities(deps: { engine: InferenceEngine; objec
         resultMayExist = true;
         await deps.objectStore.put(input.resultKey, result.data, result.contentType, cancellationSignal);
         clock.enter('done');
-        return { resultKey: input.resultKey, contentType: result.contentType, width: result.width, height: result.height, inferenceMs };
+        const { contentType, width, height, placeholderModels } = result;
+        return { resultKey: input.resultKey, contentType, width, height, inferenceMs, placeholderModels };
       } catch (error) {
         // A write cut short by a cancel may have stored the object all the same: an attempt that ends without a
         // result leaves none behind (a canceled job's row never points at it, so nothing else would delete it).

@@ -25,6 +25,8 @@ export const ErrorCode = {
   UPLOAD_MISSING: 'UPLOAD_MISSING',
   UPLOAD_MISMATCH: 'UPLOAD_MISMATCH',
   UPLOAD_NOT_IMAGE: 'UPLOAD_NOT_IMAGE',
+  // The job failure of the same name: no inference worker can run the job type or model, refused before any charge.
+  MODEL_UNAVAILABLE: JobFailure.MODEL_UNAVAILABLE,
   JOBS_IN_FLIGHT_LIMIT: 'JOBS_IN_FLIGHT_LIMIT',
   JOB_NOT_CANCELABLE: 'JOB_NOT_CANCELABLE',
   IDEMPOTENCY_KEY_INVALID: 'IDEMPOTENCY_KEY_INVALID',

@@ -13,6 +13,7 @@ import { Migration20261230000000_account_change_notify } from './Migration202612
 import { Migration20270101000000_purchase_facts } from './Migration20270101000000_purchase_facts.js';
 import { Migration20270102000000_identity_nonces } from './Migration20270102000000_identity_nonces.js';
 import { Migration20270102000100_erased_objects_recheck } from './Migration20270102000100_erased_objects_recheck.js';
+import { Migration20270103000000_inference_workers } from './Migration20270103000000_inference_workers.js';
 import { Migration20270104000000_job_attempts } from './Migration20270104000000_job_attempts.js';
 
 /**
@@ -34,5 +35,6 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20270101000000_purchase_facts', class: Migration20270101000000_purchase_facts },
   { name: 'Migration20270102000000_identity_nonces', class: Migration20270102000000_identity_nonces },
   { name: 'Migration20270102000100_erased_objects_recheck', class: Migration20270102000100_erased_objects_recheck },
+  { name: 'Migration20270103000000_inference_workers', class: Migration20270103000000_inference_workers },
   { name: 'Migration20270104000000_job_attempts', class: Migration20270104000000_job_attempts },
 ];

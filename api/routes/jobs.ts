@@ -123,7 +123,8 @@ const PRICING =
   'Price: the sum of the steps the job runs: a ×2 upscale 1 credit, a ×4 upscale 2, a face restoration 1, a face swap 2 ' +
   '(so `upscale` with `face_enhance` adds 1, and a restoration with `scale_factor` adds the upscale). ' +
   `An upscale step costs its credits again for every further ${MEGAPIXELS_PER_UNIT} megapixels of input, and ` +
-  `×${UPSCALER_CREDIT_FACTOR['realesrgan-x4plus']} with \`realesrgan-x4plus\`. An upscale that names no model records the server's default. ` +
+  `×${UPSCALER_CREDIT_FACTOR['realesrgan-x4plus']} with \`realesrgan-x4plus\`. An upscale that names no model records (and is priced by) the model the inference workers run by default. ` +
+  'A job type or model no inference worker offers is refused with 422 MODEL_UNAVAILABLE before anything is charged. ' +
   'The upload must be a readable JPEG, PNG or WebP image (422 UPLOAD_NOT_IMAGE otherwise, before anything is charged). ' +
   'Faces are looked for first: a restoration or swap without a face fails NO_FACE_FOUND before anything expensive runs, and is refunded. ' +
   'A job not started by a worker within its queueing deadline fails NO_CAPACITY; one that outlives its lifetime fails DEADLINE_EXCEEDED; both are refunded.';
@@ -163,7 +164,7 @@ export function jobRoutes(routes: ApiRoutes, deps: JobRouteDeps): void {
       401: [ErrorCode.ACCOUNT_CLOSED],
       402: [ErrorCode.INSUFFICIENT_CREDITS],
       404: [ErrorCode.NOT_FOUND],
-      422: [ErrorCode.UPLOAD_MISSING, ErrorCode.UPLOAD_MISMATCH, ErrorCode.UPLOAD_NOT_IMAGE, ErrorCode.IDEMPOTENCY_KEY_REUSED],
+      422: [ErrorCode.UPLOAD_MISSING, ErrorCode.UPLOAD_MISMATCH, ErrorCode.UPLOAD_NOT_IMAGE, ErrorCode.IDEMPOTENCY_KEY_REUSED, ErrorCode.MODEL_UNAVAILABLE],
       429: [ErrorCode.JOBS_IN_FLIGHT_LIMIT],
       503: [ErrorCode.SERVICE_UNAVAILABLE],
     },

@@ -2,8 +2,10 @@ import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Client } from '@temporalio/client';
 import { JobQueries, type JobRow } from '../../db/job-queries.js';
+import { InferenceWorkers } from '../../db/inference-workers.js';
 import { JobStore } from '../../db/job-store.js';
 import { AppError, ErrorCode } from '../../domain/errors.js';
+import { fleetDefaultUpscaler, unavailableReason } from '../../domain/jobs/capabilities.js';
 import type { JobDeadlines, ProcessJobInput } from '../../domain/jobs/contract.js';
 import type { JobSpec, UpscalerName } from '../../domain/jobs/parameters.js';
 import { creditsCost, estimatedSeconds, planJob } from '../../domain/jobs/plan.js';
@@ -23,7 +25,10 @@ export interface JobServiceDeps {
   deadlines: JobDeadlines;
   /** How long a request waits for an orchestrator to admit its job (JOB_ADMISSION_TIMEOUT); then 503. */
   admissionTimeoutMs?: number | undefined;
-  /** Recorded on upscale jobs that name no model, so the price and the work agree on it (UPSCALE_DEFAULT_MODEL). */
+  /**
+   * Recorded on upscales that name no model (UPSCALE_DEFAULT_MODEL); unset: the default the inference workers
+   * advertise. Either way the job carries the model it is priced by and runs.
+   */
   defaultUpscaler?: UpscalerName | undefined;
 }
 
@@ -35,8 +40,9 @@ export type NewJob = JobSpec & {
 
 /**
  * Creates a job: the same Idempotency-Key with the same request returns the same job (with another request,
- * 422); the uploads must be the caller's and really in S3; the credits are reserved before this returns (402
- * otherwise, with nothing left behind).
+ * 422); a job no inference worker can run is refused (422 MODEL_UNAVAILABLE) and one that names no upscaler gets
+ * the one the workers will run, its price included; the uploads must be the caller's and really in S3; the credits
+ * are reserved before this returns (402 otherwise, with nothing left behind).
  */
 export async function createJob(
   em: EntityManager,
@@ -44,12 +50,12 @@ export async function createJob(
   userId: string,
   requested: NewJob,
 ): Promise<{ job: JobRow; created: boolean; estimatedSeconds: number }> {
-  const request = withDefaultUpscaler(requested, deps.defaultUpscaler);
   const queries = new JobQueries(em);
-  const jobId = jobIdFor(userId, request.idempotencyKey);
-  const requestHash = request.idempotencyKey ? fingerprint(request) : undefined;
-  const existing = request.idempotencyKey ? await queries.findOwn(userId, jobId) : null;
-  if (existing) return { job: sameRequest(existing, requestHash), created: false, estimatedSeconds: estimatedSeconds(planJob(request)) };
+  const jobId = jobIdFor(userId, requested.idempotencyKey);
+  // What the caller asked, not what the fleet made of it: a retry matches whatever the workers advertise by then.
+  const requestHash = requested.idempotencyKey ? fingerprint(requested) : undefined;
+  const existing = requested.idempotencyKey ? await queries.findOwn(userId, jobId) : null;
+  if (existing) return { job: sameRequest(existing, requestHash), created: false, estimatedSeconds: estimatedSeconds(planJob(requested)) };
 
   // A soft limit: simultaneous requests can each pass the count; the per-user submission rate limit bounds that.
   if ((await queries.countInFlight(userId)) >= deps.maxJobsInFlight) {
@@ -57,9 +63,13 @@ export async function createJob(
       'Retry-After': '5',
     });
   }
-  const input = await verifyUpload(em, deps.objectStore, userId, request.inputUploadId);
-  const target = request.targetUploadId ? await verifyUpload(em, deps.objectStore, userId, request.targetUploadId) : undefined;
+  const input = await verifyUpload(em, deps.objectStore, userId, requested.inputUploadId);
+  const target = requested.targetUploadId ? await verifyUpload(em, deps.objectStore, userId, requested.targetUploadId) : undefined;
+  const fleet = await new InferenceWorkers(em).fleet(deps.taskQueues.inference);
+  const request = withUpscaler(requested, deps.defaultUpscaler ?? fleetDefaultUpscaler(fleet));
   const plan = planJob(request);
+  const unavailable = unavailableReason(plan, fleet);
+  if (unavailable) throw new AppError(422, ErrorCode.MODEL_UNAVAILABLE, `This job cannot run now: ${unavailable}.`, { job_type: request.jobType });
   const inputPixels = (input.width ?? 0) * (input.height ?? 0);
 
   const workflowInput = {
@@ -82,10 +92,14 @@ export async function createJob(
   return { job: sameRequest(job, requestHash), created: outcome.admitted, estimatedSeconds: estimatedSeconds(plan, inputPixels) };
 }
 
-/** An upscale that names no model gets the configured default written into its parameters (when one is configured). */
-function withDefaultUpscaler(request: NewJob, defaultUpscaler: UpscalerName | undefined): NewJob {
-  if (request.jobType !== 'upscale' || request.params.model || !defaultUpscaler) return request;
-  return { ...request, params: { ...request.params, model: defaultUpscaler } };
+/** A job that upscales with no model named gets `upscaler` written into its parameters: what it is priced by and runs. */
+function withUpscaler(request: NewJob, upscaler: UpscalerName | null): NewJob {
+  if (!upscaler) return request;
+  if (request.jobType === 'upscale' && !request.params.model) return { ...request, params: { ...request.params, model: upscaler } };
+  if (request.jobType === 'face_restoration' && request.params.scale_factor && !request.params.upscale_model) {
+    return { ...request, params: { ...request.params, upscale_model: upscaler } };
+  }
+  return request;
 }
 
 /** What an Idempotency-Key promises: the same request. Job type, uploads and parameters (defaults applied). */

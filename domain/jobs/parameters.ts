@@ -27,6 +27,9 @@ export const jobParameterSchemas = {
     model: z.enum(restorationModels).default('gfpgan'),
     fidelity: z.number().min(0).max(1).default(0.5).meta({ description: 'CodeFormer only: 0 = strongest restoration, 1 = closest to the input.' }),
     scale_factor: scaleFactor.optional().meta({ description: 'Also upscale the whole photo (priced as an upscale).' }),
+    upscale_model: z.enum(UPSCALER_NAMES).optional().meta({
+      description: "The upscaler for `scale_factor` (priced by it, as an upscale's `model`); default: the inference workers'.",
+    }),
     face_enhance: z.boolean().optional().meta({
       description: 'Accepted for the parameter shape the jobs share; a restoration always restores faces, so it changes nothing and costs nothing.',
     }),

@@ -11,7 +11,7 @@ export interface JobPlan {
   detectFaces: 'optional' | 'required' | 'none';
   faceSelection: 'all' | 'largest';
   upscale: 2 | 4 | null;
-  /** The upscaler the job asked for; null: the worker's default. */
+  /** The upscaler the job runs (the API records the fleet's default on jobs that name none); null: the worker's default. */
   upscaler: UpscalerName | null;
   swap: boolean;
   restore: { model: RestorationModel; fidelity: number } | null;
@@ -35,7 +35,8 @@ export const MEGAPIXELS_PER_UNIT = 2;
 /**
  * How much more an upscale step costs by model: Real-ESRGAN x4plus takes about eight times x4fast's time on the
  * same device (bench/inference-upscalers.bench.ts); it is priced at twice, the rest of the cost being the model's
- * quality. A job that names no model runs the worker's default and is priced as standard.
+ * quality. The API writes the model the inference workers will run into every job that names none (see
+ * fleetDefaultUpscaler), so the price is that model's; a plan without one (older jobs) is priced as standard.
  */
 export const UPSCALER_CREDIT_FACTOR: Record<UpscalerName, number> = {
   'realesrgan-x4plus': 2,
@@ -76,8 +77,16 @@ export function planJob(spec: JobSpec): JobPlan {
       };
     }
     case 'face_restoration': {
-      const { model, fidelity, scale_factor } = spec.params;
-      return { jobType: 'face_restoration', detectFaces: 'required', faceSelection: 'all', upscale: scale_factor ?? null, upscaler: null, swap: false, restore: { model, fidelity } };
+      const { model, fidelity, scale_factor, upscale_model } = spec.params;
+      return {
+        jobType: 'face_restoration',
+        detectFaces: 'required',
+        faceSelection: 'all',
+        upscale: scale_factor ?? null,
+        upscaler: scale_factor ? (upscale_model ?? null) : null,
+        swap: false,
+        restore: { model, fidelity },
+      };
     }
     case 'face_swap': {
       const { face_enhance, face_selection } = spec.params;

@@ -4,7 +4,10 @@ import path from 'node:path';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
+import { InferenceWorkers } from '../../db/inference-workers.js';
 import { inferenceEnvSchema } from '../../domain/config/inference.js';
+import type { WorkerCapabilities } from '../../domain/jobs/capabilities.js';
+import { restorationModels, UPSCALER_NAMES } from '../../domain/jobs/parameters.js';
 import { createInferenceEngine, type InferenceEngine } from '../../inference/index.js';
 import { createLogger } from '../../integrations/logger.js';
 import type { Tracing } from '../../integrations/tracing.js';
@@ -32,6 +35,17 @@ function quietRuntime(): void {
   runtimeInstalled = true;
 }
 
+/** What the test workers advertise by default: every job type and upscaler, as a CPU worker runs them. */
+export const TEST_FLEET: WorkerCapabilities = {
+  executionProvider: 'cpu',
+  upscalers: [...UPSCALER_NAMES],
+  defaultUpscaler: 'realesrgan-x4fast',
+  restorers: [...restorationModels],
+  faceDetection: true,
+  faceSwap: true,
+  placeholders: [],
+};
+
 export interface TestWorkers {
   client: Client;
   taskQueues: { orchestrator: string; inference: string };
@@ -50,10 +64,13 @@ export async function startTestWorkers(deps: {
   engine?: InferenceEngine;
   push?: PushTransports;
   tracing?: Tracing;
+  /** Advertised for the inference queue (the API admits and prices jobs by it); TEST_FLEET by default. */
+  capabilities?: WorkerCapabilities;
 }): Promise<TestWorkers> {
   quietRuntime();
   const suffix = randomUUID().slice(0, 8);
   const taskQueues = { orchestrator: `test-orchestrator-${suffix}`, inference: `test-inference-${suffix}` };
+  await new InferenceWorkers(deps.orm.em.fork()).advertise(`test-${suffix}`, taskQueues.inference, deps.capabilities ?? TEST_FLEET);
   const connection = await NativeConnection.connect({ address: deps.address });
   const client = new Client({ connection: await Connection.connect({ address: deps.address }), namespace: deps.namespace });
   const logger = createLogger({ level: 'silent', name: 'test-workers' });

@@ -723,6 +723,65 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/auth/identity/nonce": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a sign-in with Apple or Google
+         * @description A single-use nonce, valid for 10 minutes: hand `provider_nonce` (its SHA-256) to Apple / Google, then send the token with `nonce` to POST /auth/identity (or /auth/identity/link). Spends from the client IP's login budget.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Issued. */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SignInNonce"];
+                    };
+                };
+                /** @description Error codes: RATE_LIMITED. */
+                429: {
+                    headers: {
+                        /** @description Seconds to wait. */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error codes: INTERNAL. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/auth/identity": {
         parameters: {
             query?: never;
@@ -734,7 +793,7 @@ export interface paths {
         put?: never;
         /**
          * Sign in with Apple or Google
-         * @description Verifies the provider's identity token (signature against the provider's published keys, issuer, audience = the app, expiry, nonce). A known identity signs in (200). A new one creates an account (201) with the signup credits, under the same sign-up budgets as /auth/register. An identity whose email belongs to an existing account is not merged: 409 IDENTITY_EMAIL_IN_USE — sign in to that account and link the provider with POST /auth/identity/link. A provider the server does not accept answers 503 IDENTITY_PROVIDER_NOT_CONFIGURED.
+         * @description Verifies the provider's identity token (signature against the provider's published keys, issuer, audience = the app, expiry) and spends its nonce: the token must carry the SHA-256 of a nonce from POST /auth/identity/nonce, unused and unexpired (401 IDENTITY_NONCE_INVALID otherwise, also for a token without a nonce), so a token signs in once. A known identity signs in (200). A new one creates an account (201) with the signup credits, under the same sign-up budgets as /auth/register. An identity whose email belongs to an existing account is not merged: 409 IDENTITY_EMAIL_IN_USE — sign in to that account and link the provider with POST /auth/identity/link. A closed account gets no session (401 ACCOUNT_CLOSED). A provider the server does not accept answers 503 IDENTITY_PROVIDER_NOT_CONFIGURED.
          */
         post: {
             parameters: {
@@ -776,7 +835,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Error codes: IDENTITY_TOKEN_INVALID. */
+                /** @description Error codes: IDENTITY_TOKEN_INVALID, IDENTITY_NONCE_INVALID, ACCOUNT_CLOSED. */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -785,7 +844,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Error codes: IDENTITY_EMAIL_IN_USE. */
+                /** @description Error codes: IDENTITY_EMAIL_IN_USE, CONFLICT. */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -860,7 +919,7 @@ export interface paths {
         put?: never;
         /**
          * Link Sign in with Apple or Google to your account
-         * @description After linking, the provider signs in to this account. 409 IDENTITY_ALREADY_LINKED when the identity belongs to another account or this account already has another identity of that provider.
+         * @description Needs a password, or an access token from a sign-in (not a refresh) less than 5 minutes old (401 REAUTHENTICATION_REQUIRED otherwise), and a token with a fresh nonce as for POST /auth/identity. After linking, the provider signs in to this account. 409 IDENTITY_ALREADY_LINKED when the identity belongs to another account or this account already has another identity of that provider.
          */
         post: {
             parameters: {
@@ -871,7 +930,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "application/json": components["schemas"]["IdentityTokenRequest"];
+                    "application/json": components["schemas"]["LinkIdentityRequest"];
                 };
             };
             responses: {
@@ -893,7 +952,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Error codes: UNAUTHORIZED, IDENTITY_TOKEN_INVALID. */
+                /** @description Error codes: UNAUTHORIZED, REAUTHENTICATION_REQUIRED, IDENTITY_TOKEN_INVALID, IDENTITY_NONCE_INVALID. */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -961,6 +1020,114 @@ export interface paths {
             };
         };
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/identity/{provider}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Unlink Sign in with Apple or Google from your account
+         * @description Needs a password, or an access token from a sign-in (not a refresh) less than 5 minutes old (401 REAUTHENTICATION_REQUIRED otherwise). Idempotent. 409 IDENTITY_LAST_SIGN_IN_METHOD when it is the only way an account without a password signs in.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    provider: "apple" | "google";
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["UnlinkIdentityRequest"];
+                };
+            };
+            responses: {
+                /** @description Unlinked (also when it was not linked). */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Error codes: MALFORMED_JSON, BAD_REQUEST, VALIDATION_FAILED. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error codes: UNAUTHORIZED, REAUTHENTICATION_REQUIRED. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error codes: IDENTITY_LAST_SIGN_IN_METHOD. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error codes: PAYLOAD_TOO_LARGE. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error codes: UNSUPPORTED_MEDIA_TYPE. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error codes: RATE_LIMITED. */
+                429: {
+                    headers: {
+                        /** @description Seconds to wait. */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error codes: INTERNAL. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;
@@ -1406,7 +1573,7 @@ export interface paths {
         put?: never;
         /**
          * Start a job
-         * @description Reserves the credits before answering: 402 INSUFFICIENT_CREDITS leaves no job behind. Send an `Idempotency-Key` header (1–255 printable ASCII characters) to make retries safe: the same key with the same request returns the same job and never charges twice; the same key with a different request is refused (422 IDEMPOTENCY_KEY_REUSED). Price: the sum of the steps the job runs: a ×2 upscale 1 credit, a ×4 upscale 2, a face restoration 1, a face swap 2 (so `upscale` with `face_enhance` adds 1, and a restoration with `scale_factor` adds the upscale). An upscale step costs its credits again for every further 2 megapixels of input, and ×2 with `realesrgan-x4plus`. An upscale that names no model records the server's default. The upload must be a readable JPEG, PNG or WebP image (422 UPLOAD_NOT_IMAGE otherwise, before anything is charged). Faces are looked for first: a restoration or swap without a face fails NO_FACE_FOUND before anything expensive runs, and is refunded. A job not started by a worker within its queueing deadline fails NO_CAPACITY; one that outlives its lifetime fails DEADLINE_EXCEEDED; both are refunded.
+         * @description Reserves the credits before answering: 402 INSUFFICIENT_CREDITS leaves no job behind. Send an `Idempotency-Key` header (1–255 printable ASCII characters) to make retries safe: the same key with the same request returns the same job and never charges twice; the same key with a different request is refused (422 IDEMPOTENCY_KEY_REUSED). When no worker can admit the job in time (JOB_ADMISSION_TIMEOUT, 10 s by default) the answer is 503 SERVICE_UNAVAILABLE with `Retry-After`, and nothing is reserved then or later: retry with the same `Idempotency-Key`. Price: the sum of the steps the job runs: a ×2 upscale 1 credit, a ×4 upscale 2, a face restoration 1, a face swap 2 (so `upscale` with `face_enhance` adds 1, and a restoration with `scale_factor` adds the upscale). An upscale step costs its credits again for every further 2 megapixels of input, and ×2 with `realesrgan-x4plus`. An upscale that names no model records (and is priced by) the model the inference workers run by default. A job type or model no inference worker offers is refused with 422 MODEL_UNAVAILABLE before anything is charged. The upload must be a readable JPEG, PNG or WebP image (422 UPLOAD_NOT_IMAGE otherwise, before anything is charged). Faces are looked for first: a restoration or swap without a face fails NO_FACE_FOUND before anything expensive runs, and is refunded. A job not started by a worker within its queueing deadline fails NO_CAPACITY; one that outlives its lifetime fails DEADLINE_EXCEEDED; both are refunded.
          */
         post: {
             parameters: {
@@ -1439,7 +1606,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Error codes: UNAUTHORIZED. */
+                /** @description Error codes: UNAUTHORIZED, ACCOUNT_CLOSED. */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -1484,7 +1651,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Error codes: UPLOAD_MISSING, UPLOAD_MISMATCH, UPLOAD_NOT_IMAGE, IDEMPOTENCY_KEY_REUSED. */
+                /** @description Error codes: UPLOAD_MISSING, UPLOAD_MISMATCH, UPLOAD_NOT_IMAGE, IDEMPOTENCY_KEY_REUSED, MODEL_UNAVAILABLE. */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -1987,10 +2154,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            status: "processed" | "duplicate" | "ignored";
-                        };
+                        "application/json": components["schemas"]["WebhookResponse"];
                     };
                 };
                 /** @description Error codes: MALFORMED_JSON, BAD_REQUEST, VALIDATION_FAILED. */
@@ -2096,10 +2260,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            status: "processed" | "duplicate" | "ignored";
-                        };
+                        "application/json": components["schemas"]["WebhookResponse"];
                     };
                 };
                 /** @description Error codes: MALFORMED_JSON, BAD_REQUEST, VALIDATION_FAILED. */
@@ -2175,7 +2336,7 @@ export interface paths {
         put?: never;
         /**
          * Superwall webhook events
-         * @description Verified with the endpoint signing secret (`svix-id`, `svix-timestamp`, `svix-signature`; timestamps older than five minutes are refused) and acted on once per event id. Purchases and renewals grant their credits once per store transaction, also when the same purchase arrives from the store or /billing/validate; refunds claw back; other and unknown event types are recorded and acknowledged.
+         * @description Verified with the endpoint signing secret (`svix-id`, `svix-timestamp`, `svix-signature`; timestamps older than five minutes are refused) and acted on once per event id. Purchases and renewals grant their credits once per store transaction, also when the same purchase arrives from the store or /billing/validate; refunds claw back, and a refund that arrives before its purchase is kept and wins; other and unknown event types are recorded and acknowledged. The status says what the delivery did.
          */
         post: {
             parameters: {
@@ -2382,7 +2543,7 @@ export interface paths {
         put?: never;
         /**
          * Stripe webhook events
-         * @description Verified with the endpoint signing secret (`Stripe-Signature`, five-minute tolerance) and acted on once per event id: `checkout.session.completed` / `checkout.session.async_payment_succeeded` (paid) grant the pack once; `charge.refunded` (full refund) and `charge.dispute.closed` (lost) claw it back; other events are recorded.
+         * @description Verified with the endpoint signing secret (`Stripe-Signature`, five-minute tolerance) and acted on once per event id: `checkout.session.completed` / `checkout.session.async_payment_succeeded` (paid) grant the pack once; `charge.refunded` (full refund) and `charge.dispute.closed` (lost) claw it back, also when they arrive before the payment (the payment then grants nothing); partial refunds are recorded for an operator; other events are recorded. The status says what the delivery did.
          */
         post: {
             parameters: {
@@ -2570,7 +2731,7 @@ export interface components {
                  * @description Stable; clients switch on it.
                  * @enum {string}
                  */
-                code: "BAD_REQUEST" | "VALIDATION_FAILED" | "MALFORMED_JSON" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "UNAUTHORIZED" | "INVALID_CREDENTIALS" | "INVALID_REFRESH_TOKEN" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "EMAIL_TAKEN" | "INSUFFICIENT_CREDITS" | "UPLOAD_MISSING" | "UPLOAD_MISMATCH" | "UPLOAD_NOT_IMAGE" | "JOBS_IN_FLIGHT_LIMIT" | "JOB_NOT_CANCELABLE" | "IDEMPOTENCY_KEY_INVALID" | "IDEMPOTENCY_KEY_REUSED" | "TOO_MANY_STREAMS" | "REAUTHENTICATION_REQUIRED" | "RESULT_EXPIRED" | "RATE_LIMITED" | "SERVICE_UNAVAILABLE" | "RECEIPT_INVALID" | "RECEIPT_WRONG_APP" | "RECEIPT_WRONG_ENVIRONMENT" | "PRODUCT_UNKNOWN" | "PRODUCT_MISMATCH" | "PURCHASE_NOT_COMPLETED" | "PURCHASE_REVOKED" | "TRANSACTION_CLAIMED" | "PURCHASE_ACCOUNT_MISMATCH" | "STORE_NOT_CONFIGURED" | "STORE_UNAVAILABLE" | "WEBHOOK_SIGNATURE_INVALID" | "IDENTITY_TOKEN_INVALID" | "IDENTITY_PROVIDER_NOT_CONFIGURED" | "IDENTITY_EMAIL_IN_USE" | "IDENTITY_ALREADY_LINKED" | "INTERNAL";
+                code: "BAD_REQUEST" | "VALIDATION_FAILED" | "MALFORMED_JSON" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "UNAUTHORIZED" | "INVALID_CREDENTIALS" | "INVALID_REFRESH_TOKEN" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "EMAIL_TAKEN" | "INSUFFICIENT_CREDITS" | "ACCOUNT_CLOSED" | "UPLOAD_MISSING" | "UPLOAD_MISMATCH" | "UPLOAD_NOT_IMAGE" | "MODEL_UNAVAILABLE" | "JOBS_IN_FLIGHT_LIMIT" | "JOB_NOT_CANCELABLE" | "IDEMPOTENCY_KEY_INVALID" | "IDEMPOTENCY_KEY_REUSED" | "TOO_MANY_STREAMS" | "REAUTHENTICATION_REQUIRED" | "RESULT_EXPIRED" | "RATE_LIMITED" | "SERVICE_UNAVAILABLE" | "RECEIPT_INVALID" | "RECEIPT_WRONG_APP" | "RECEIPT_WRONG_ENVIRONMENT" | "PRODUCT_UNKNOWN" | "PRODUCT_MISMATCH" | "PURCHASE_NOT_COMPLETED" | "PURCHASE_REVOKED" | "TRANSACTION_CLAIMED" | "PURCHASE_ACCOUNT_MISMATCH" | "STORE_NOT_CONFIGURED" | "STORE_UNAVAILABLE" | "WEBHOOK_SIGNATURE_INVALID" | "IDENTITY_TOKEN_INVALID" | "IDENTITY_PROVIDER_NOT_CONFIGURED" | "IDENTITY_EMAIL_IN_USE" | "IDENTITY_ALREADY_LINKED" | "IDENTITY_NONCE_INVALID" | "IDENTITY_LAST_SIGN_IN_METHOD" | "INTERNAL";
                 /** @description Human-readable; safe to show. */
                 message: string;
                 /** @description Echoes X-Request-Id; quote it when reporting a problem. */
@@ -2642,19 +2803,41 @@ export interface components {
             /** Format: date-time */
             created_at: string;
         };
+        SignInNonce: {
+            /** @description Send it back with the provider token (POST /auth/identity or /auth/identity/link). */
+            nonce: string;
+            /** @description Its SHA-256 (hex): hand this to Apple / Google as the sign-in's nonce. */
+            provider_nonce: string;
+            /** @description Seconds the nonce stays valid; it signs in once. */
+            expires_in: number;
+        };
         IdentityTokenRequest: {
             /** @enum {string} */
             provider: "apple" | "google";
             /** @description The provider's identity token (a JWT). */
             id_token: string;
-            /** @description The raw nonce the app generated for this sign-in; the token must carry it or its SHA-256 (hex). */
-            nonce?: string;
+            /** @description The nonce from POST /auth/identity/nonce; the token must carry its SHA-256 (hex). Each nonce signs in once. */
+            nonce: string;
         };
         LinkedIdentity: {
             /** @enum {string} */
             provider: "apple" | "google";
             /** @enum {boolean} */
             linked: true;
+        };
+        LinkIdentityRequest: {
+            /** @enum {string} */
+            provider: "apple" | "google";
+            /** @description The provider's identity token (a JWT). */
+            id_token: string;
+            /** @description The nonce from POST /auth/identity/nonce; the token must carry its SHA-256 (hex). Each nonce signs in once. */
+            nonce: string;
+            /** @description Required unless the access token comes from a recent sign-in. */
+            password?: string;
+        };
+        UnlinkIdentityRequest: {
+            /** @description Required unless the access token comes from a recent sign-in. */
+            password?: string;
         };
         AccountDeletion: {
             /**
@@ -2801,6 +2984,11 @@ export interface components {
                 fidelity?: number;
                 /** @description Also upscale the whole photo (priced as an upscale). */
                 scale_factor?: 2 | 4;
+                /**
+                 * @description The upscaler for `scale_factor` (priced by it, as an upscale's `model`); default: the inference workers'.
+                 * @enum {string}
+                 */
+                upscale_model?: "realesrgan-x4plus" | "realesrgan-x4fast" | "esrgan-slim";
                 /** @description Accepted for the parameter shape the jobs share; a restoration always restores faces, so it changes nothing and costs nothing. */
                 face_enhance?: boolean;
             };
@@ -2859,7 +3047,7 @@ export interface components {
              */
             result_url: string | null;
             /** @enum {string|null} */
-            error_code: "INSUFFICIENT_CREDITS" | "NO_FACE_FOUND" | "UNSUPPORTED_IMAGE" | "IMAGE_TOO_LARGE" | "MODEL_UNAVAILABLE" | "INVALID_PARAMETERS" | "INFERENCE_FAILED" | "NO_CAPACITY" | "DEADLINE_EXCEEDED" | "ABANDONED" | "CANCELED" | "INTERNAL" | null;
+            error_code: "INSUFFICIENT_CREDITS" | "ACCOUNT_CLOSED" | "NO_FACE_FOUND" | "UNSUPPORTED_IMAGE" | "IMAGE_TOO_LARGE" | "MODEL_UNAVAILABLE" | "INVALID_PARAMETERS" | "INFERENCE_FAILED" | "NO_CAPACITY" | "DEADLINE_EXCEEDED" | "ABANDONED" | "CANCELED" | "INTERNAL" | null;
             error_message: string | null;
             /** Format: date-time */
             created_at: string;
@@ -2887,7 +3075,9 @@ export interface components {
         };
         WebhookResponse: {
             /** @enum {string} */
-            status: "processed" | "duplicate" | "ignored";
+            status: "granted" | "revoked" | "recorded_for_later" | "updated" | "duplicate" | "ignored";
+            /** @description Why nothing changed, when nothing did. */
+            reason?: string;
         };
         CheckoutResponse: {
             session_id: string;
