@@ -197,7 +197,9 @@ async function moveBalance(em: EntityManager, userId: string, amount: number): P
 
 async function readBalance(em: EntityManager, userId: string, options: { forUpdate?: boolean } = {}): Promise<number> {
   const [row] = await em.execute<{ credits: number }[]>(
-    `select credits from users where id = ?${options.forUpdate ? ' for update' : ''}`,
+    // `no key update`: serializes balance movers without waiting on the key-share locks that inserts referencing the
+    // user (store transactions, subscriptions, clawbacks) hold; `for update` would deadlock two of them.
+    `select credits from users where id = ?${options.forUpdate ? ' for no key update' : ''}`,
     [userId],
   );
   if (!row) throw new Error(`ledger: user ${userId} does not exist`);

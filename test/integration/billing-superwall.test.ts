@@ -101,6 +101,28 @@ describe('Superwall webhooks', () => {
     expect(await balanceOf(billing.api, user.id)).toBe(0);
   });
 
+  it('takes back a refunded subscription and a refunded pack of one account delivered at the same moment', async () => {
+    // Found by the long property run: two clawbacks for one account deadlocked on the account row.
+    for (let round = 0; round < 5; round++) {
+      const user = await signUp();
+      const subscription = billing.stores.apple.subscribe('pro_monthly', Date.now() + DAY);
+      const pack = billing.stores.apple.buy('credits_50');
+      // Bound through Superwall: the store's refund is the first to write its subscription row.
+      const bought = event({ type: 'initial_purchase', transactionId: subscription.transactionId, productId: 'pro_monthly', appUserId: user.id });
+      expect((await deliver(bought)).body).toEqual({ status: 'granted' });
+      expect((await validateApple(user.token, billing.stores.apple.signTransaction(pack), 'credits_50')).status).toBe(200);
+      const storeRefund = billing.stores.apple.signNotification('REFUND', billing.stores.apple.refund(subscription.transactionId));
+      const superwallRefund = event({ type: 'cancellation', transactionId: pack.transactionId, productId: 'credits_50', cancelReason: 'CUSTOMER_SUPPORT', price: -4.99 });
+      const responses = await Promise.all([
+        billing.api.request('POST', '/billing/apple/notifications', { body: { signedPayload: storeRefund } }),
+        deliver(superwallRefund),
+        deliver(superwallRefund),
+      ]);
+      expect(responses.map((response) => response.status)).toEqual([200, 200, 200]);
+      expect(await balanceOf(billing.api, user.id)).toBe(0);
+    }
+  });
+
   it('records without acting on lifecycle, unknown, foreign and Stripe-paid events; keeps an unidentified purchase for validate', async () => {
     const user = await signUp();
     const transaction = billing.stores.apple.buy('credits_50');
