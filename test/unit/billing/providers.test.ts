@@ -20,11 +20,17 @@ describe('Stripe event decisions', () => {
     expect(decideStripeEvent(stripe('checkout.session.completed', checkoutSession(USER, 'credits_50', { metadata: {}, client_reference_id: null }))).action).toBe('ignore');
   });
 
-  it('revokes full refunds and lost disputes only', () => {
-    expect(decideStripeEvent(stripe('charge.refunded', refundedCharge('pi_1')))).toEqual({ action: 'revoke', paymentIntentId: 'pi_1' });
-    expect(decideStripeEvent(stripe('charge.refunded', refundedCharge('pi_1', false))).action).toBe('ignore');
-    expect(decideStripeEvent(stripe('charge.dispute.closed', closedDispute('pi_1', 'lost')))).toEqual({ action: 'revoke', paymentIntentId: 'pi_1' });
-    expect(decideStripeEvent(stripe('charge.dispute.closed', closedDispute('pi_1', 'won'))).action).toBe('ignore');
+  it('revokes full refunds and lost disputes; records partial refunds as partial; ignores won disputes', () => {
+    const refund = stripe('charge.refunded', refundedCharge('pi_1'));
+    const at = new Date(refund.created * 1000);
+    expect(decideStripeEvent(refund)).toEqual({ action: 'revoke', paymentIntentId: 'pi_1', partial: false, reason: 'refund', revokedAt: at });
+    expect(decideStripeEvent(stripe('charge.refunded', refundedCharge('pi_1', false)))).toMatchObject({
+      action: 'revoke',
+      partial: true,
+      reason: 'partial refund (100 of 499 usd)',
+    });
+    expect(decideStripeEvent(stripe('charge.dispute.closed', closedDispute('pi_1', 'lost')))).toMatchObject({ action: 'revoke', paymentIntentId: 'pi_1', partial: false, reason: 'dispute lost' });
+    expect(decideStripeEvent(stripe('charge.dispute.closed', closedDispute('pi_1', 'won')))).toEqual({ action: 'ignore', reason: 'dispute won' });
     expect(decideStripeEvent(stripe('customer.created', {})).action).toBe('ignore');
   });
 });
