@@ -1,4 +1,4 @@
-// Records the replay corpus: `npm run replay:record -- [--label L] [--workflows PATH] [--only SUBSTRING] [--address HOST:PORT]`.
+// Records the replay corpus: `npm run replay:record -- [--label L] [--workflows PATH] [--only SUBSTRING] [--parallel N] [--address HOST:PORT]`.
 // Runs every scenario (scenarios.ts) against a Temporal server with scripted activities and saves each history
 // as JSON under test/replay/histories/<label>/<workflow>/<scenario>.json. The label names the code that made
 // the histories (default: the short git commit), so a new recording adds to the corpus and never replaces what
@@ -16,12 +16,15 @@ import * as searchAttributes from '../../domain/search-attributes.js';
 import { historyToJson } from './history-json.js';
 import { mocksFor, type Scenario, scenarios, type ScenarioContext } from './scenarios.js';
 
+/** A scenario still running after this is reported as failed (e.g. an activity the mocks lack, retried forever). */
+const SCENARIO_TIMEOUT_MS = 120_000;
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const { values: args } = parseArgs({
   options: {
     label: { type: 'string' },
     workflows: { type: 'string', default: path.join(root, 'workflows/index.ts') },
     only: { type: 'string' },
+    parallel: { type: 'string', default: '6' },
     address: { type: 'string', default: process.env.TEMPORAL_ADDRESS },
     namespace: { type: 'string', default: process.env.TEMPORAL_NAMESPACE ?? 'default' },
   },
@@ -41,20 +44,31 @@ const workflowBundle = await bundleWorkflowCode({ workflowsPath, logger: new Def
 
 const selected = scenarios.filter((scenario) => !args.only || `${scenario.workflow}/${scenario.name}`.includes(args.only));
 console.log(`[replay:record] ${selected.length} scenarios, workflows ${workflowsPath} → ${path.relative(root, outDir)} (server ${address})`);
-const results = await Promise.allSettled(selected.map((scenario) => record(scenario, workflowBundle)));
 let failed = 0;
-results.forEach((result, index) => {
-  const { workflow, name } = selected[index]!;
-  if (result.status === 'fulfilled') console.log(`[replay:record] ${workflow}/${name}: ${result.value.join(', ')}`);
-  else {
-    failed++;
-    console.error(`[replay:record] ${workflow}/${name} FAILED: ${String(result.reason)}`);
-  }
-});
+// A few at a time: each runs its own workers, and most of a scenario's time is Temporal's timers and retries.
+const queue = [...selected];
+await Promise.all(
+  Array.from({ length: Number(args.parallel) }, async () => {
+    for (let scenario = queue.shift(); scenario; scenario = queue.shift()) {
+      try {
+        const files = await withTimeout(record(scenario, workflowBundle), SCENARIO_TIMEOUT_MS);
+        console.log(`[replay:record] ${scenario.workflow}/${scenario.name}: ${files.join(', ')}`);
+      } catch (error) {
+        failed++;
+        console.error(`[replay:record] ${scenario.workflow}/${scenario.name} FAILED: ${String(error)}`);
+      }
+    }
+  }),
+);
 await nativeConnection.close();
 await client.connection.close();
 await server?.teardown();
-process.exitCode = failed ? 1 : 0;
+process.exit(failed ? 1 : 0);
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no result within ${ms / 1000} s`)), ms).unref());
+  return Promise.race([promise, timeout]);
+}
 
 async function record(scenario: Scenario, bundle: WorkflowBundle): Promise<string[]> {
   const taskQueue = `replay-${randomUUID()}`;
