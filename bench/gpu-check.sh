@@ -34,7 +34,8 @@ if [[ ! -f node_modules/onnxruntime-node/package.json || ! -d node_modules/pisci
   ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund >&2 || fail "npm ci failed"
 fi
 lib=$(bash scripts/install/onnxruntime-cuda.sh) || fail "scripts/install/onnxruntime-cuda.sh failed (see above)"
-export LD_LIBRARY_PATH="$lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+# After any directory already there (a forward-compatibility libcuda must come first).
+export LD_LIBRARY_PATH="${LD_LIBRARY_PATH:+$LD_LIBRARY_PATH:}$lib"
 say "CUDA provider installed; LD_LIBRARY_PATH=$LD_LIBRARY_PATH"
 npx tsx scripts/models/fetch-models.ts >&2 || fail "fetching the models failed"
 say "setup done in ${SECONDS}s"
@@ -46,8 +47,10 @@ gpus=$(nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,nohe
   fail "nvidia-smi cannot reach the driver: $gpus"
 say "GPU: $gpus"
 driver=$(head -1 <<<"$gpus" | cut -d, -f2 | tr -d ' ')
-((${driver%%.*} >= MIN_DRIVER)) ||
-  fail "NVIDIA driver $driver is too old for the CUDA 13 libraries onnxruntime-gpu 1.30 links (needs >= $MIN_DRIVER)"
+# On data-center GPUs an older driver can run CUDA 13 through NVIDIA's forward-compatibility libcuda (package
+# cuda-compat-13-*): put its directory first in LD_LIBRARY_PATH and set GPU_CHECK_ANY_DRIVER=1.
+((${driver%%.*} >= MIN_DRIVER)) || [[ ${GPU_CHECK_ANY_DRIVER:-} == 1 ]] ||
+  fail "NVIDIA driver $driver is too old for the CUDA 13 libraries onnxruntime-gpu 1.30 links (needs >= $MIN_DRIVER, or NVIDIA's cuda-compat-13 libcuda with GPU_CHECK_ANY_DRIVER=1)"
 
 # ---------------------------------------------------------------- 3. CUDA equals CPU
 bench() { npx tsx bench/inference-gpu.bench.ts "$@" --out "$OUT"; }
