@@ -141,6 +141,8 @@ export class BillingService {
 
     const parsed = developerNotificationSchema.safeParse(safeJson(Buffer.from(data, 'base64').toString('utf8')));
     const reportedBy: FactSource = { source: 'google', eventId: messageId };
+    // A purchase this delivery granted is acknowledged once its credits are committed.
+    const granted: { purchase?: VerifiedPurchase; userId?: string } = {};
     let type = 'unknown';
     let handle: (em: EntityManager) => Promise<DeliveryResult> = () => Promise.resolve(ignored('another app, or not a developer notification'));
     if (parsed.success && parsed.data.packageName === this.google().packageName) {
@@ -151,7 +153,7 @@ export class BillingService {
         type = `subscription/${subscription.notificationType}`;
         const purchase = await this.google().subscription(subscription.purchaseToken);
         const update = subscription.notificationType === SUBSCRIPTION_REVOKED ? revoked(purchase, eventTime) : purchase;
-        handle = (em) => this.applyUpdate(em, update, reportedBy);
+        handle = (em) => this.applyUpdate(em, update, reportedBy, (userId) => Object.assign(granted, { purchase: update, userId }));
       } else if (voided) {
         type = 'voided';
         handle = (em) =>
@@ -172,6 +174,7 @@ export class BillingService {
       this.deps.logger.warn({ messageId }, 'google notification for another app or malformed; ignored');
     }
     const result = await deliveries.once('google', messageId, type, handle);
+    if (granted.purchase && granted.userId) await this.acknowledge(granted.purchase, granted.userId);
     this.deps.logger.info({ messageId, type, ...result }, 'google notification');
     return result;
   }
@@ -219,12 +222,18 @@ export class BillingService {
     return { purchase: await this.apple().purchaseFromReceipt(input.receiptData), evidence: 'transaction_id' };
   }
 
-  private async applyUpdate(em: EntityManager, purchase: VerifiedPurchase, reportedBy: FactSource): Promise<DeliveryResult> {
+  /** `granted` hears the account a purchase was newly granted to (a Google purchase is then acknowledged). */
+  private async applyUpdate(
+    em: EntityManager,
+    purchase: VerifiedPurchase,
+    reportedBy: FactSource,
+    granted: (userId: string) => void = () => undefined,
+  ): Promise<DeliveryResult> {
     const about = { store: purchase.store, transactionId: purchase.transactionId };
     const entitlement = await this.records(em).update(purchase, this.creditsOf(purchase), reportedBy);
     // Kept: it settles when the app's validate call (or a provider naming the account) binds the purchase.
     if (!entitlement) return { outcome: 'recorded_for_later', reason: 'nobody presented the purchase yet', ...about };
-    if (purchase.store === 'google' && entitlement.newlyGranted) await this.acknowledge(purchase, entitlement.userId);
+    if (entitlement.newlyGranted) granted(entitlement.userId);
     return deliveryOutcome(entitlement, about);
   }
 
