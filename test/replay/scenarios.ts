@@ -41,10 +41,27 @@ export interface Scenario {
 
 const ok = <T>(value: T) => () => Promise.resolve(value);
 
+/** What admission answers for a new job (older code reads only the balance). */
+const firstAdmission = () => ({ created: true, balance: 7, attempt: 1, admittedAt: new Date().toISOString() });
+/**
+ * What admission answers to the run a reset starts (JobStore.admit): the job's outcome to replay when it ended for
+ * good, or a new attempt when it failed for an infrastructure reason, or that attempt refused for lack of credits.
+ */
+const onReset = {
+  replay: (ended: object) => ({ created: false, balance: 6, attempt: 1, admittedAt: new Date().toISOString(), ended }),
+  retry: () => ({ created: false, retried: true, balance: 5, attempt: 2, admittedAt: new Date().toISOString() }),
+  refused: (ended: object) => ({ created: false, balance: 0, attempt: 2, admittedAt: new Date().toISOString(), refused: JobFailure.INSUFFICIENT_CREDITS, ended }),
+};
+/** Admission answers a job's first run with a new job, the run its reset starts with `reset`. */
+const admissions = (reset: () => object) => {
+  let calls = 0;
+  return () => Promise.resolve(calls++ === 0 ? firstAdmission() : reset());
+};
+
 function baseOrchestrator(): ActivityMocks {
   return {
     identify: ok({ role: 'orchestrator', taskQueue: 'replay', pid: 1 }),
-    admitJob: ok({ created: true, balance: 7 }),
+    admitJob: () => Promise.resolve(firstAdmission()),
     completeJob: ok('completed'),
     refundJob: ok({ refunded: true }),
     finishJobUnsuccessfully: ok(undefined),
@@ -165,7 +182,7 @@ function failingThenSucceeding(failures: number, error: () => Error, value: (inp
 
 const inferred = (input: { resultKey: string }) => ({ resultKey: input.resultKey, contentType: 'image/png', width: 2, height: 2, inferenceMs: 1 });
 
-const reconcilePage = (next: { createdAt: string; id: string } | null) => ({ examined: 3, settled: 1, repaired: 1, running: 1, next });
+const reconcilePage = (next: { createdAt: string; id: string } | null) => ({ examined: 3, settled: 1, repaired: 1, running: 1, failed: 0, next });
 const renewalPage = (next: { nextCheckAt: string; id: string } | null) => ({ listed: 2, checked: 2, renewed: 1, failed: 0, byStatus: {}, next });
 const cursor = { createdAt: '2026-01-01T00:00:00.000Z', id: '00000000-0000-4000-8000-000000000001' };
 const sweepCursor = { nextCheckAt: '2026-01-01T00:00:00.000Z', id: '00000000-0000-4000-8000-000000000002' };
@@ -234,17 +251,37 @@ export const scenarios: Scenario[] = [
     inference: { runInference: business(JobFailure.UNSUPPORTED_IMAGE) },
     run: (ctx) => runJob(ctx, jobInput(ctx)),
   },
-  { workflow: 'processJobWorkflow', name: 'reset-after-completed', run: (ctx) => runJobThenReset(ctx, jobInput(ctx)) },
+  {
+    workflow: 'processJobWorkflow',
+    name: 'reset-after-completed',
+    orchestrator: { admitJob: admissions(() => onReset.replay({ status: 'completed', resultKey: 'results/u/j.png' })) },
+    run: (ctx) => runJobThenReset(ctx, jobInput(ctx)),
+  },
   {
     workflow: 'processJobWorkflow',
     name: 'reset-after-inference-failed',
+    orchestrator: { admitJob: admissions(onReset.retry) },
     inference: { runInference: failingThenSucceeding(1, () => ApplicationFailure.create({ type: JobFailure.INFERENCE_FAILED, message: 'outage', nonRetryable: true }), inferred) },
     run: (ctx) => runJobThenReset(ctx, jobInput(ctx)),
   },
-  { workflow: 'processJobWorkflow', name: 'reset-after-no-face', inference: { runInference: business(JobFailure.NO_FACE_FOUND) }, run: (ctx) => runJobThenReset(ctx, jobInput(ctx)) },
+  {
+    workflow: 'processJobWorkflow',
+    name: 'reset-after-no-face',
+    orchestrator: { admitJob: admissions(() => onReset.replay({ status: 'failed', errorCode: JobFailure.NO_FACE_FOUND })) },
+    inference: { runInference: business(JobFailure.NO_FACE_FOUND) },
+    run: (ctx) => runJobThenReset(ctx, jobInput(ctx)),
+  },
+  {
+    workflow: 'processJobWorkflow',
+    name: 'reset-after-inference-failed-retry-refused',
+    orchestrator: { admitJob: admissions(() => onReset.refused({ status: 'failed', errorCode: JobFailure.INFERENCE_FAILED })) },
+    inference: { runInference: business(JobFailure.INFERENCE_FAILED) },
+    run: (ctx) => runJobThenReset(ctx, jobInput(ctx)),
+  },
   {
     workflow: 'processJobWorkflow',
     name: 'reset-after-canceled',
+    orchestrator: { admitJob: admissions(() => onReset.replay({ status: 'canceled', errorCode: JobFailure.CANCELED })) },
     inference: { runInference: inferUntilCancelled },
     run: async (ctx) => {
       const input = jobInput(ctx);
@@ -254,7 +291,7 @@ export const scenarios: Scenario[] = [
       });
       const first = await ctx.client.workflow.getHandle(input.jobId).describe();
       const runId = await resetToFirstWorkflowTask(ctx, input.jobId);
-      // The reset run runs inference again (old code) until it is canceled again.
+      // Code before attempts runs inference again until canceled again; later code replays the cancel at once.
       await new Promise((resolve) => setTimeout(resolve, 1_000));
       await ctx.client.workflow.getHandle(input.jobId, runId).cancel().catch(() => undefined);
       await ctx.client.workflow.getHandle(input.jobId, runId).result().catch(() => undefined);
@@ -275,6 +312,12 @@ export const scenarios: Scenario[] = [
     workflow: 'settleJobWorkflow',
     name: 'no-job',
     orchestrator: { settleJob: ok(null) },
+    run: (ctx) => runOnce(ctx, 'settleJobWorkflow', [{ jobId: randomUUID(), outcome: FIXED_OUTCOMES.CANCELED, reason: 'Reconciler' }]),
+  },
+  {
+    workflow: 'settleJobWorkflow',
+    name: 'bookkeeping-failed',
+    orchestrator: { settleJob: business('DatabaseBroken') },
     run: (ctx) => runOnce(ctx, 'settleJobWorkflow', [{ jobId: randomUUID(), outcome: FIXED_OUTCOMES.CANCELED, reason: 'Reconciler' }]),
   },
 
