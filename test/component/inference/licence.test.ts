@@ -16,8 +16,14 @@ describe('model licences', () => {
     const logged: string[] = [];
     const engine = await createInferenceEngine(testConfig({ INFERENCE_WARMUP: 'true' }), { info: (_obj, msg) => logged.push(msg ?? ''), warn: () => undefined });
     expect(engine.capabilities()).toEqual({
+      executionProvider: 'cpu',
       upscalers: ['realesrgan-x4plus', 'realesrgan-x4fast', 'esrgan-slim'],
       defaultUpscaler: 'realesrgan-x4fast',
+      // Generated placeholders count as commercial-use (docs/models.md); allowed outside production.
+      restorers: ['gfpgan', 'codeformer'],
+      faceDetection: true,
+      faceSwap: true,
+      placeholders: ['gfpgan', 'codeformer', 'inswapper', 'arcface'],
       faceDetector: 'ultraface',
       nonCommercial: { allowed: false, models: ['scrfd'] },
     });
