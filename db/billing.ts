@@ -225,7 +225,8 @@ const VALIDATE: FactSource = { source: 'validate', eventId: 'validate' };
  */
 async function lockPurchase(em: EntityManager, store: Store, transactionId: string, originalReference: string | null): Promise<void> {
   await em.execute(`select pg_advisory_xact_lock(hashtextextended(?, 0))`, [`store-transaction:${store}:${transactionId}`]);
-  if (originalReference && originalReference !== transactionId) {
+  // Also when the purchase's reference is this transaction's id (a first period): its renewals' facts take this lock.
+  if (originalReference) {
     await em.execute(`select pg_advisory_xact_lock(hashtextextended(?, 0))`, [`store-purchase:${store}:${originalReference}`]);
   }
 }

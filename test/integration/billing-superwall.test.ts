@@ -123,6 +123,19 @@ describe('Superwall webhooks', () => {
     }
   });
 
+  it('grants a renewal the App Store reported while Superwall was binding the subscription, at the same moment', async () => {
+    // Found by the long property run: the first period's binding did not wait for its renewal's facts.
+    for (let round = 0; round < 8; round++) {
+      const user = await signUp();
+      const first = billing.stores.apple.subscribe('pro_monthly', Date.now() + DAY);
+      const renewal = billing.stores.apple.renew(first.originalTransactionId, Date.now() + 31 * DAY);
+      const renewed = billing.stores.apple.signNotification('DID_RENEW', renewal);
+      const bought = event({ type: 'initial_purchase', transactionId: first.transactionId, productId: 'pro_monthly', appUserId: user.id });
+      await Promise.all([billing.api.request('POST', '/billing/apple/notifications', { body: { signedPayload: renewed } }), deliver(bought)]);
+      expect(await balanceOf(billing.api, user.id)).toBe(200);
+    }
+  });
+
   it('records without acting on lifecycle, unknown, foreign and Stripe-paid events; keeps an unidentified purchase for validate', async () => {
     const user = await signUp();
     const transaction = billing.stores.apple.buy('credits_50');
