@@ -50,9 +50,9 @@ const NEVER = new Date('9999-12-31T00:00:00Z');
  * The billing tables: which account owns which store transaction and subscription, the revocations reported for
  * them, and the credits they earned, moved through the ledger in the same database transaction as the bookkeeping.
  *
- * Every change to one store transaction takes its lock first (and its purchase's, for subscriptions), records its
- * fact, then derives the transaction's state from all the facts recorded so far (`settle`): the same facts give
- * the same state, whatever order they came in and however many deliveries raced.
+ * Every change to one store transaction takes its lock first (then its purchase's), records its fact, then derives
+ * the transaction's state from all the facts recorded so far (`settle`): the same facts give the same state,
+ * whatever order they came in and however many deliveries raced.
  */
 export class BillingRecords {
   constructor(
