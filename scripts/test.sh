@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# `npm test`: type-check, lint, then every unit and integration test. The integration tests' global setup
-# starts the real PostgreSQL, Temporal and S3 servers if they are not running, and stops what it started.
+# `npm test`: type-check, lint, then every unit and integration test, then the schema-fuzzing tier (test/fuzz/run.sh;
+# only for the whole suite: not when vitest is given arguments, nor with ONESHOT_SKIP_FUZZ set). The integration tests'
+# global setup starts the real PostgreSQL, Temporal and S3 servers if they are not running, and stops what it started.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -18,3 +19,7 @@ echo "[test] lint"
 npx eslint --max-warnings 0 .
 echo "[test] vitest"
 npx vitest run "$@"
+if [[ $# -eq 0 && -z ${ONESHOT_SKIP_FUZZ:-} ]]; then
+  echo "[test] schema fuzzing"
+  bash test/fuzz/run.sh
+fi

@@ -3,6 +3,9 @@ import type { Middleware } from 'koa';
 import { AppError, ErrorCode } from '../../domain/errors.js';
 import type { AppState } from '../state.js';
 
+/** What the JSON parser (@hapi/bourne, under co-body) throws for a `__proto__` key at any depth. */
+const PROTOTYPE_POISONING = 'Object contains forbidden prototype property';
+
 /** JSON bodies only, up to `limitKb` (after decompression); anything else is refused with a stable code. */
 export function jsonBody(limitKb: number): Middleware<AppState> {
   const parse = bodyParser({
@@ -10,7 +13,15 @@ export function jsonBody(limitKb: number): Middleware<AppState> {
     // DELETE too: DELETE /auth/me carries the password that confirms it.
     parsedMethods: ['POST', 'PUT', 'PATCH', 'DELETE'],
     jsonLimit: `${limitKb}kb`,
-    onError(error) {
+    onError(error, ctx) {
+      // Valid JSON with a `__proto__` key (prototype poisoning): the key is dropped, not the request, so a body the
+      // spec allows is one the API reads. The parser refused it after reading it whole; its text comes with the error.
+      const raw = (error as { body?: unknown }).body;
+      if (error instanceof SyntaxError && error.message === PROTOTYPE_POISONING && typeof raw === 'string') {
+        ctx.request.body = JSON.parse(raw, (key, value: unknown) => (key === '__proto__' ? undefined : value));
+        ctx.request.rawBody = raw;
+        return;
+      }
       throw bodyError(error);
     },
   });

@@ -12,6 +12,9 @@ export interface UploadRouteDeps {
   objectStore: ObjectStore;
 }
 
+/** No control characters: a name is shown to people, and PostgreSQL text cannot hold NUL (it was a 500). */
+// eslint-disable-next-line no-control-regex -- the control characters are exactly what it refuses
+const FILENAME = /^[^\u0000-\u001f\u007f]+$/;
 const uploadStatusSchema = z
   .object({
     upload_id: z.uuid(),
@@ -30,7 +33,7 @@ export function uploadRoutes(routes: ApiRoutes, deps: UploadRouteDeps): void {
 
   const presignRequestSchema = z
     .object({
-      filename: z.string().min(1).max(255).meta({ example: 'selfie.jpg' }),
+      filename: z.string().min(1).max(255).regex(FILENAME, 'Control characters are not allowed').meta({ example: 'selfie.jpg' }),
       content_type: z.enum(UPLOAD_CONTENT_TYPES),
       file_size: z.int().min(1).max(maxBytes).meta({ description: 'Bytes; the upload may not exceed it.' }),
     })

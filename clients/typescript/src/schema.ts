@@ -2775,18 +2775,12 @@ export interface components {
             credits: number;
         };
         Credentials: {
-            /**
-             * Format: email
-             * @example user@example.com
-             */
+            /** @example user@example.com */
             email: string;
             password: string;
         };
         LoginRequest: {
-            /**
-             * Format: email
-             * @example user@example.com
-             */
+            /** @example user@example.com */
             email: string;
             password: string;
         };

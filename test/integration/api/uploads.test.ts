@@ -115,6 +115,10 @@ describe('presigned uploads against real S3', () => {
       body: { filename: 'a.png', content_type: 'image/png', file_size: 1024 * 1024 + 1 },
     });
     expect(tooBig.status).toBe(400);
+    // A NUL in the name (PostgreSQL text cannot hold it) is refused like any invalid field, not a 500.
+    const nul = await api.request('POST', '/uploads/presign', { token: user.token, body: { filename: 'a\u0000b.png', content_type: 'image/png', file_size: 10 } });
+    expect(nul.status).toBe(400);
+    expect(nul.body.error.code).toBe('VALIDATION_FAILED');
     const anonymous = await api.request('POST', '/uploads/presign', { body: { filename: 'a.png', content_type: 'image/png', file_size: 10 } });
     expect(anonymous.status).toBe(401);
   });
