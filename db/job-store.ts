@@ -236,10 +236,14 @@ export class JobStore {
     });
   }
 
-  /** Jobs whose credits are still reserved although they were created more than `olderThanMs` ago. */
+  /**
+   * Jobs whose credits are still reserved although their attempt was admitted more than `olderThanMs` ago (a retry
+   * counts from its own admission).
+   */
   async countStaleReservations(olderThanMs: number): Promise<number> {
     const [row] = await this.em.execute<{ count: number }[]>(
-      `select count(*)::int as count from jobs where credit_state = 'reserved' and created_at < now() - make_interval(secs => ?)`,
+      `select count(*)::int as count from jobs
+        where credit_state = 'reserved' and coalesce(retried_at, created_at) < now() - make_interval(secs => ?)`,
       [olderThanMs / 1000],
     );
     return row?.count ?? 0;
