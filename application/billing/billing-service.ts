@@ -100,7 +100,11 @@ export class BillingService {
     if (purchase.kind === 'consumable' && input.platform === 'ios' && input.transactionId && input.transactionId !== purchase.transactionId) {
       throw new AppError(422, ErrorCode.RECEIPT_INVALID, 'transaction_id does not match the receipt.');
     }
-    if (purchase.revokedAt) throw revokedError();
+    if (purchase.revokedAt) {
+      // Kept as a fact like any store report: it takes back what the purchase earned if a refund notification was missed.
+      await this.records().update(purchase, creditsFor(product), { source: 'validate', eventId: purchase.transactionId });
+      throw revokedError();
+    }
 
     const entitlement = await this.records().claim(userId, purchase, creditsFor(product), { evidence, policy: this.deps.ownershipPolicy });
     // Bound to the caller, but a refund or revocation was reported for it (maybe before it was ever presented).

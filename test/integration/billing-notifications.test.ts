@@ -60,6 +60,17 @@ describe('App Store Server Notifications V2', () => {
     expect((await account(user.id)).credits).toBe(0);
   });
 
+  it('takes back a refunded pack when the app presents the refunded transaction, also without the REFUND notification', async () => {
+    const user = await signUp();
+    const transaction = billing.stores.apple.buy('credits_50');
+    const validate = (signed: string) =>
+      billing.api.request('POST', '/billing/validate', { token: user.token, body: { platform: 'ios', receipt_data: signed, product_id: 'credits_50' } });
+    expect((await validate(billing.stores.apple.signTransaction(transaction))).body.credits_added).toBe(50);
+    const refunded = billing.stores.apple.refund(transaction.transactionId);
+    expect((await validate(billing.stores.apple.signTransaction(refunded))).body.error.code).toBe('PURCHASE_REVOKED');
+    expect((await account(user.id)).credits).toBe(0);
+  });
+
   it('grants nothing for a renewal that began after its subscription was refunded, in either delivery order', async () => {
     for (const refundFirst of [true, false]) {
       const user = await signUp();
