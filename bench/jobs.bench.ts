@@ -15,6 +15,9 @@
  * Clients follow each job's /jobs/{id}/events stream (`--follow events`, as the app does) or poll GET /jobs/{id}
  * every --poll-ms (`--follow poll`); latencies are taken from the completion time the job row records, so the
  * polling interval does not bias them.
+ * During the burst it charges each process tree's CPU (/proc) to the jobs: API, orchestrators, inference workers,
+ * the Temporal server, PostgreSQL (Temporal's backends apart from the app's), S3, this client.
+ * Against the production-shaped server: `ONESHOT_TEMPORAL=server npm run stack:up`, then the same command.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import os from 'node:os';
@@ -27,9 +30,11 @@ import { terminalJobStatuses } from '../domain/jobs/vocabulary.js';
 import { createInferenceEngine } from '../inference/index.js';
 import { ensureModels } from '../scripts/models/fetch.js';
 import { gradientPng } from '../fakes/images.js';
-import { createMigratedDatabase, readStackEnv } from '../scripts/stack/local-stack.js';
+import { createMigratedDatabase, readStackEnv, stackPids } from '../scripts/stack/local-stack.js';
+import { createApiClient } from './lib/api-client.js';
 import { loadTest, median, quantile, startMain, stopMains, waitForHealth } from './lib/harness.js';
 import { measureLoad } from './lib/load.js';
+import { cpuPer, snapshot } from './lib/process-cpu.js';
 import { measureSagaBaseline } from './lib/saga-baseline.js';
 
 const { values } = parseArgs({
@@ -85,6 +90,12 @@ const env = {
   JOB_EVENT_STREAMS_TOTAL: '100000',
   RATE_LIMIT_API_PER_MINUTE: '100000000',
   RATE_LIMIT_JOBS_PER_MINUTE: '100000000',
+  // every process on a free port of its own: several workers of a kind must not collide on the defaults
+  API_METRICS_PORT: '0',
+  ORCHESTRATOR_METRICS_PORT: '0',
+  ORCHESTRATOR_TEMPORAL_METRICS_PORT: '0',
+  INFERENCE_METRICS_PORT: '0',
+  INFERENCE_TEMPORAL_METRICS_PORT: '0',
 };
 const entries = [
   'api/server.ts',
@@ -92,13 +103,28 @@ const entries = [
   ...Array<string>(Number(values['inference-workers'])).fill('workers/inference.ts'),
 ];
 const processes = entries.map((entry) => startMain(entry, env));
+const api = createApiClient([base]);
 try {
   await waitForHealth(base);
-  const token = await signUp();
-  const input = await upload(token, image);
+  const token = await api.signUp(`bench-${suffix}@example.test`);
+  const input = await api.upload(token, image);
   await runJob(token, input); // warm-up: workflow bundle loaded, model session created
 
-  const project = await measureLoad(async () => (await runJob(token, input)).latencyMs, counts);
+  const servers = stackPids();
+  const groups = {
+    api: [processes[0]!.pid!],
+    orchestrator: processes.filter((_, index) => entries[index] === 'workers/orchestrator.ts').map((child) => child.pid!),
+    inference: processes.filter((_, index) => entries[index] === 'workers/inference.ts').map((child) => child.pid!),
+    temporal: servers.temporal === undefined ? [] : [servers.temporal],
+    postgres: servers.postgres === undefined ? [] : [servers.postgres],
+    s3: [servers['s3-mon'], servers['s3-osd'], servers['s3-rgw']].filter((pid) => pid !== undefined),
+    client: [process.pid],
+  };
+  // PostgreSQL names each backend's role: Temporal's own (production-shaped mode) apart from the app's
+  const split = { postgres: (commandLine: string) => (commandLine.startsWith('postgres: temporal ') ? 'postgres (temporal)' : 'postgres (app)') };
+  let burstStart = snapshot(groups, split);
+  const project = await measureLoad(async () => (await runJob(token, input)).latencyMs, counts, () => (burstStart = snapshot(groups, split)));
+  const burstCpu = cpuPer(burstStart, snapshot(groups, split), counts.burst);
   const sequentialP50 = quantile(project.sequentialMs, 0.5);
   const sequentialP99 = quantile(project.sequentialMs, 0.99);
   const overheadP50 = sequentialP50 - pipelineMs;
@@ -113,8 +139,15 @@ try {
     `burst of ${counts.burst} concurrent jobs: ${project.burstPerSecond.toFixed(2)} jobs/s end to end (${project.burstSeconds.toFixed(1)} s), ` +
       `${(project.burstPerSecond / baseline.burstPerSecond).toFixed(2)}× the baseline's workflows/s`,
   );
+  console.log(
+    `CPU per job in the burst: ${Object.entries(burstCpu)
+      .map(([group, ms]) => `${group} ${ms.toFixed(0)} ms`)
+      .join(', ')}; total ${Object.values(burstCpu)
+      .reduce((sum, ms) => sum + ms, 0)
+      .toFixed(0)} ms (shared servers also serve whatever else runs on this machine)`,
+  );
 
-  const watched = await submit(token, input);
+  const watched = await api.submit(token, input);
   const unauthenticatedLoad = { connections: Number(values.connections), seconds: Number(values.seconds) };
   const loadOptions = { ...unauthenticatedLoad, token };
   // The read path's own cost first, then the same reads competing with jobs for the same cores.
@@ -138,6 +171,9 @@ try {
       `(${values.connections} connections, ${values.seconds} s, ${load.non2xx} non-2xx; ${completedMeanwhile} jobs completed meanwhile); ` +
       `GET /healthz ${health.requests.average.toFixed(0)} req/s, p99 ${health.latency.p99} ms (job read ÷ healthz ${(load.requests.average / health.requests.average).toFixed(2)})`,
   );
+  // a process that died (e.g. at start) would make the figures those of a smaller configuration
+  const exited = processes.flatMap((child, index) => (child.exitCode === null && child.signalCode === null ? [] : [entries[index]]));
+  if (exited.length > 0) throw new Error(`processes exited during the run: ${exited.join(', ')} (logs in .local/bench-logs/)`);
 } finally {
   await stopMains(processes);
 }
@@ -153,41 +189,10 @@ async function pureInferenceMs(bytes: Buffer): Promise<number> {
   }
 }
 
-async function call(method: string, route: string, token: string | undefined, body?: object): Promise<Response> {
-  return fetch(base + route, {
-    method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
-    ...(body ? { body: JSON.stringify(body) } : {}),
-  });
-}
-
-async function signUp(): Promise<string> {
-  const response = await call('POST', '/auth/register', undefined, { email: `bench-${suffix}@example.test`, password: 'benchmark password 123' });
-  return z.object({ access_token: z.string() }).parse(await response.json()).access_token;
-}
-
-async function upload(token: string, bytes: Buffer): Promise<string> {
-  const presigned = z
-    .object({ presigned_url: z.string(), fields: z.record(z.string(), z.string()), upload_id: z.string() })
-    .parse(await (await call('POST', '/uploads/presign', token, { filename: 'bench.png', content_type: 'image/png', file_size: bytes.length })).json());
-  const form = new FormData();
-  for (const [name, value] of Object.entries(presigned.fields)) form.append(name, value);
-  form.append('file', new Blob([new Uint8Array(bytes)], { type: 'image/png' }));
-  const stored = await fetch(presigned.presigned_url, { method: 'POST', body: form });
-  if (!stored.ok) throw new Error(`upload refused: ${stored.status}`);
-  return presigned.upload_id;
-}
-
-async function submit(token: string, input: string): Promise<string> {
-  const response = await call('POST', '/jobs', token, { job_type: 'upscale', input, parameters: { scale_factor: 2 } });
-  if (response.status !== 202) throw new Error(`POST /jobs answered ${response.status}: ${await response.text()}`);
-  return z.object({ job_id: z.string() }).parse(await response.json()).job_id;
-}
-
 /** Submits a job and waits for it; latency is measured to the completion time the job row records. */
 async function runJob(token: string, input: string): Promise<{ latencyMs: number }> {
   const sentAt = Date.now();
-  const jobId = await submit(token, input);
+  const jobId = await api.submit(token, input);
   const job = values.follow === 'poll' ? await pollUntilFinal(token, jobId) : await followUntilFinal(token, jobId);
   if (job.status !== 'completed' || !job.completed_at) throw new Error(`job ${jobId} ended ${job.status}`);
   return { latencyMs: Date.parse(job.completed_at) - sentAt };
@@ -195,7 +200,7 @@ async function runJob(token: string, input: string): Promise<{ latencyMs: number
 
 async function pollUntilFinal(token: string, jobId: string): Promise<JobState> {
   for (;;) {
-    const job = jobState.parse(await (await call('GET', `/jobs/${jobId}`, token)).json());
+    const job = jobState.parse(await (await api.call('GET', `/jobs/${jobId}`, token)).json());
     if (isFinal(job)) return job;
     await sleep(Number(values['poll-ms']));
   }
@@ -203,7 +208,7 @@ async function pollUntilFinal(token: string, jobId: string): Promise<JobState> {
 
 /** Reads the job's Server-Sent Events until a final state (the server closes the stream after it). */
 async function followUntilFinal(token: string, jobId: string): Promise<JobState> {
-  const response = await call('GET', `/jobs/${jobId}/events`, token);
+  const response = await api.call('GET', `/jobs/${jobId}/events`, token);
   if (!response.ok || !response.body) throw new Error(`GET /jobs/${jobId}/events answered ${response.status}`);
   let buffered = '';
   for await (const chunk of response.body.pipeThrough(new TextDecoderStream())) {

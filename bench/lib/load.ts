@@ -10,10 +10,12 @@ export interface LoadFigures {
 /**
  * `run` performs one unit of work and returns its latency in ms, from its start to the moment the work completed
  * (which may be earlier than when `run` noticed it, e.g. by polling): the burst ends when the last work completed.
+ * `onBurstStart` runs just before the burst (e.g. to read CPU counters).
  */
-export async function measureLoad(run: () => Promise<number>, counts: { sequential: number; burst: number }): Promise<LoadFigures> {
+export async function measureLoad(run: () => Promise<number>, counts: { sequential: number; burst: number }, onBurstStart?: () => void): Promise<LoadFigures> {
   const sequentialMs: number[] = [];
   for (let n = 0; n < counts.sequential; n++) sequentialMs.push(await run());
+  onBurstStart?.();
   const started = performance.now();
   const completions = await Promise.all(
     Array.from({ length: counts.burst }, async () => {

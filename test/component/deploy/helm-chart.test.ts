@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { envSchema } from '../../../domain/config/index.js';
+import { envSchema, inferenceProcessSchema, loadConfig, orchestratorProcessSchema } from '../../../domain/config/index.js';
+import { LONGEST_JOB_STEP_MS } from '../../../domain/jobs/contract.js';
 
 // deploy/helm/oneshot checked by real tools, offline: `helm lint --strict` and `helm template` (Helm built from its Go
 // module, scripts/install/helm.sh), then every rendered object against the Kubernetes API's schemas and KEDA's
@@ -49,6 +50,9 @@ interface PodTemplate {
     tolerations?: { key: string }[];
   };
 }
+
+// what the Secret supplies, for reading a pod's configuration as its process would
+const REQUIRED_ENV = { DATABASE_URL: 'postgres://app:secret@db:5432/oneshot', S3_BUCKET: 'oneshot', S3_KEY: 'key', S3_SECRET: 'secret' };
 
 let helm: string;
 let python: string;
@@ -122,10 +126,11 @@ describe('the strict schema check', () => {
   });
 
   it('fails on a wrong type', () => {
-    const rendered = template([]).replace(/terminationGracePeriodSeconds: 120/, 'terminationGracePeriodSeconds: "two minutes"');
+    const rendered = template([]).replace(/terminationGracePeriodSeconds: \d+/, 'terminationGracePeriodSeconds: "half a minute"');
+    expect(rendered).toContain('half a minute');
     const { status, output } = validate(rendered);
     expect(status).toBe(1);
-    expect(output).toContain('INVALID Deployment/oneshot-inference');
+    expect(output).toMatch(/INVALID Deployment\/oneshot-\w+: .*terminationGracePeriodSeconds/);
   });
 });
 
@@ -155,9 +160,16 @@ describe('what the chart deploys', () => {
     expect(envOf(container).ONNX_EXECUTION_PROVIDER).toBe('cuda');
     expect(pod.spec.nodeSelector).toBeDefined();
     expect(pod.spec.tolerations?.map((toleration) => toleration.key)).toContain('nvidia.com/gpu');
-    // the kill comes only after the worker's own drain window
-    const drainSeconds = Number(/^(\d+)s$/.exec(envOf(container).WORKER_SHUTDOWN_GRACE ?? '')?.[1]);
-    expect(pod.spec.terminationGracePeriodSeconds).toBeGreaterThan(drainSeconds);
+    // the kill comes only after the worker's own drain window, which outlasts the longest job step
+    const drainMs = loadConfig(inferenceProcessSchema, { ...REQUIRED_ENV, ...envOf(container) }).WORKER_SHUTDOWN_GRACE;
+    expect(drainMs).toBeGreaterThanOrEqual(LONGEST_JOB_STEP_MS);
+    expect(pod.spec.terminationGracePeriodSeconds! * 1000).toBeGreaterThan(drainMs);
+  });
+
+  it('lets the orchestrator drain before the kill', () => {
+    const pod = podTemplate(find(rendered, 'Deployment', '-orchestrator'));
+    const drainMs = loadConfig(orchestratorProcessSchema, { ...REQUIRED_ENV, ...envOf(pod.spec.containers[0]!) }).WORKER_SHUTDOWN_GRACE;
+    expect(pod.spec.terminationGracePeriodSeconds! * 1000).toBeGreaterThan(drainMs);
   });
 
   it("scales the inference workers on the inference task queue's backlog with KEDA's Temporal scaler, down to zero", () => {
