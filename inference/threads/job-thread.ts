@@ -3,7 +3,7 @@
 import { BroadcastChannel, workerData } from 'node:worker_threads';
 import { InferenceError } from '../errors.js';
 import { createJobRunner } from '../job-runner.js';
-import type { InferenceLogger } from '../types.js';
+import type { InferenceLogger, ModelStatus } from '../types.js';
 import type { ChannelMessage, JobMessage, JobTask, ThreadData, ThreadTask } from './messages.js';
 
 const { config, manifest, sessionThreads, channel: channelName } = workerData as ThreadData;
@@ -14,7 +14,9 @@ const logger: InferenceLogger = {
   info: (obj, msg) => post({ kind: 'log', level: 'info', obj, msg }),
   warn: (obj, msg) => post({ kind: 'log', level: 'warn', obj, msg }),
 };
-const runner = createJobRunner(config, manifest, { sessionThreads, onStatus: (status) => post({ kind: 'status', status }), logger });
+// Model status changes go where the engine reads them in order: the running job's port, or the warm-up's result.
+let reportStatus: (status: ModelStatus) => void = () => undefined;
+const runner = createJobRunner(config, manifest, { sessionThreads, onStatus: (status) => reportStatus(status), logger });
 
 const asBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
@@ -25,6 +27,7 @@ async function runTask(task: JobTask): Promise<void> {
   const checkCancel = () => {
     if (Atomics.load(cancel, 0) === 1) controller.abort(new DOMException('The job was canceled', 'AbortError'));
   };
+  reportStatus = (status) => send({ kind: 'status', status });
   try {
     checkCancel();
     const { request } = task;
@@ -47,10 +50,22 @@ async function runTask(task: JobTask): Promise<void> {
     else if (error instanceof InferenceError) send({ kind: 'failed', code: error.code, message: error.message });
     else throw error;
   } finally {
+    reportStatus = () => undefined;
     task.port.close();
   }
 }
 
-export default function handle(task: ThreadTask): Promise<void> {
-  return task.kind === 'warm-up' ? runner.warmUp() : runTask(task);
+async function warmUp(): Promise<ModelStatus[]> {
+  const statuses: ModelStatus[] = [];
+  reportStatus = (status) => statuses.push(status);
+  try {
+    await runner.warmUp();
+    return statuses;
+  } finally {
+    reportStatus = () => undefined;
+  }
+}
+
+export default function handle(task: ThreadTask): Promise<ModelStatus[] | void> {
+  return task.kind === 'warm-up' ? warmUp() : runTask(task);
 }

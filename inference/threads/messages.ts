@@ -9,7 +9,7 @@ export interface ThreadData {
   manifest: Manifest;
   /** ONNX Runtime intra-op threads for each session in this thread (0: ONNX Runtime's choice). */
   sessionThreads: number;
-  /** A BroadcastChannel the threads report model status and log lines on (unique per engine). */
+  /** A BroadcastChannel the threads send their log lines on (unique per engine). */
   channel: string;
 }
 
@@ -25,19 +25,24 @@ export interface JobTask {
   port: MessagePort;
 }
 
-/** Loads (and runs once) every model the thread may use. */
+/** Loads (and runs once) every model the thread may use; resolves with the statuses that changed. */
 export interface WarmUpTask {
   kind: 'warm-up';
 }
 
 export type ThreadTask = JobTask | WarmUpTask;
 
+/** On the job's port, in order: progress and model status changes as they happen, then the outcome. */
 export type JobMessage =
   | { kind: 'progress'; fraction: number; stage: string }
+  | { kind: 'status'; status: ModelStatus }
   | { kind: 'done'; result: Omit<InferenceResult, 'data'> & { data: Uint8Array } }
   | { kind: 'failed'; code: InferenceErrorCode; message: string }
   | { kind: 'canceled' };
 
-export type ChannelMessage =
-  | { kind: 'status'; status: ModelStatus }
-  | { kind: 'log'; level: 'info' | 'warn'; obj: object; msg?: string | undefined };
+export interface ChannelMessage {
+  kind: 'log';
+  level: 'info' | 'warn';
+  obj: object;
+  msg?: string | undefined;
+}

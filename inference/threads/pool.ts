@@ -26,7 +26,8 @@ export interface JobPool {
  * thread, so the worker's event loop keeps heartbeating, transferring and noticing cancellations, and that many
  * models really run at once (jobs beyond that wait in the pool's queue). Worker threads rather than child processes:
  * onnxruntime-node is an N-API addon that runs in worker threads, images move by transfer instead of through a
- * pipe, and a thread starts in milliseconds. Model status and log lines come back over a BroadcastChannel.
+ * pipe, and a thread starts in milliseconds. Model status changes come back with the job (or warm-up) that made
+ * them, in order with its outcome; log lines over a BroadcastChannel.
  */
 export function createJobPool(deps: {
   config: InferenceConfig;
@@ -39,8 +40,7 @@ export function createJobPool(deps: {
   channel.unref();
   channel.onmessage = (event) => {
     const message = (event as { data: ChannelMessage }).data;
-    if (message.kind === 'status') deps.onStatus(message.status);
-    else if (message.level === 'warn') deps.logger?.warn(message.obj, message.msg);
+    if (message.level === 'warn') deps.logger?.warn(message.obj, message.msg);
     else deps.logger?.info(message.obj, message.msg);
   };
   const workerData: ThreadData = {
@@ -50,7 +50,7 @@ export function createJobPool(deps: {
     sessionThreads: deps.config.INFERENCE_THREADS || (threads > 1 ? Math.max(1, Math.floor(availableParallelism() / threads)) : 0),
     channel: channel.name,
   };
-  const pool = new Piscina<ThreadTask, void>({
+  const pool = new Piscina<ThreadTask, ModelStatus[] | void>({
     filename: THREAD_ENTRY,
     execArgv: THREAD_EXEC_ARGV,
     minThreads: threads,
@@ -68,9 +68,10 @@ export function createJobPool(deps: {
       const onAbort = () => Atomics.store(new Int32Array(cancel), 0, 1);
       signal?.addEventListener('abort', onAbort, { once: true });
       const { port1, port2 } = new MessageChannel();
-      const outcome = new Promise<Exclude<JobMessage, { kind: 'progress' }>>((resolve) => {
+      const outcome = new Promise<Exclude<JobMessage, { kind: 'progress' | 'status' }>>((resolve) => {
         port1.on('message', (message: JobMessage) => {
           if (message.kind === 'progress') onProgress?.({ fraction: message.fraction, stage: message.stage });
+          else if (message.kind === 'status') deps.onStatus(message.status);
           else resolve(message);
         });
       });
@@ -94,7 +95,8 @@ export function createJobPool(deps: {
     },
     async warmUp() {
       // One task per thread: each thread is idle, so piscina hands each one of them.
-      await Promise.all(Array.from({ length: threads }, () => pool.run({ kind: 'warm-up' })));
+      const statuses = await Promise.all(Array.from({ length: threads }, () => pool.run({ kind: 'warm-up' })));
+      for (const status of statuses.flatMap((changed) => changed ?? [])) deps.onStatus(status);
     },
     async close() {
       await pool.close();
