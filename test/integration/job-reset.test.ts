@@ -15,6 +15,7 @@ import { FIXED_OUTCOMES, JobFailure } from '../../domain/jobs/vocabulary.js';
 import { CreditStateKey, JobFailureCodeKey, JobStatusKey } from '../../domain/search-attributes.js';
 import { cancelJobWorkflow, settleJobThroughWorkflow, startJobWorkflow } from '../../integrations/job-workflows.js';
 import { createObjectStore, type ObjectStore } from '../../integrations/object-store.js';
+import type { PushTransport } from '../../integrations/push/message.js';
 import { createUser, expectLedgerConsistent } from '../helpers/db.js';
 import { testConfig } from '../helpers/env.js';
 import { balanceOf, jobInput, jobRow } from '../helpers/jobs.js';
@@ -37,17 +38,28 @@ const behaviour = new Map<string, Behaviour>();
 const inferenceCalls = new Map<string, number>();
 /** The job row as the stub GPU worker found it when it completed the job. */
 const rowAtInference = new Map<string, Record<string, unknown> | undefined>();
+/** Pushes sent to users' Android devices (a recording FCM stand-in), as `<job id> <status>`. */
+const pushes: string[] = [];
+const recordingFcm: PushTransport = {
+  send: async (_device, push) => {
+    pushes.push(`${push.jobId} ${push.status}`);
+    return { outcome: 'sent' };
+  },
+  close: async () => undefined,
+};
 
 beforeAll(async () => {
   const config = testConfig(orchestratorProcessSchema);
   orm = await createOrm(config);
   objectStore = createObjectStore(config);
-  workers = await startTestWorkers({ address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE, orm, objectStore });
+  workers = await startTestWorkers({ address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE, orm, objectStore, push: { android: recordingFcm } });
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const worker = await Worker.create({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: workers.taskQueues.inference,
+    // A cancel reaches a running attempt with its next heartbeat's answer: send them often.
+    maxHeartbeatThrottleInterval: '200 milliseconds',
     activities: {
       async runInference(input: RunInferenceInput): Promise<RunInferenceResult> {
         inferenceCalls.set(input.jobId, (inferenceCalls.get(input.jobId) ?? 0) + 1);
@@ -155,6 +167,7 @@ async function listed(query: string, count: number): Promise<WorkflowExecutionIn
 describe('an operator retries a failed job by resetting its workflow', () => {
   it('runs a job failed by an inference outage again: back to pending, a fresh reservation, completed and charged once', async () => {
     const user = await createUser(orm, 10);
+    await withDevice(user.id);
     const deadlines = { queueSeconds: 30, lifetimeSeconds: 25 };
     const job = await startedJob(user.id, 'outage', deadlines);
     const failed = await result(job.jobId);
@@ -187,6 +200,8 @@ describe('an operator retries a failed job by resetting its workflow', () => {
     expect(await balanceOf(orm, user.id)).toBe(10 - job.creditsCost);
     expect(await searchAttributes(job.jobId)).toEqual({ status: 'completed', credits: 'charged', code: undefined });
     expect(await attemptsOf(job.jobId)).toEqual([{ attempt: 2, outcome: 'admitted', retried_code: code, refused_code: null }]);
+    // The user heard of the failure, then of the retry's result.
+    expect(pushes.filter((push) => push.startsWith(job.jobId))).toEqual([`${job.jobId} failed`, `${job.jobId} completed`]);
   });
 
   it('retries every job a batch reset by query names, and none it does not', async () => {
@@ -260,8 +275,9 @@ describe('an operator retries a failed job by resetting its workflow', () => {
 });
 
 describe('a reset of a job that ended for good replays it unchanged', () => {
-  it('NO_FACE_FOUND: no inference, no money, the same outcome', async () => {
+  it('NO_FACE_FOUND: no inference, no money, no second push, the same outcome', async () => {
     const user = await createUser(orm, 5);
+    await withDevice(user.id);
     const job = await startedJob(user.id, 'no-face');
     expect(await result(job.jobId)).toEqual({ status: 'failed', errorCode: 'NO_FACE_FOUND' });
     behaviour.set(job.jobId, 'complete');
@@ -271,6 +287,7 @@ describe('a reset of a job that ended for good replays it unchanged', () => {
     expect(await jobRow(orm, job.jobId)).toMatchObject({ status: 'failed', error_code: 'NO_FACE_FOUND', credit_state: 'refunded' });
     expect(await money(job.jobId)).toEqual([`job_reserve #1 -${job.creditsCost}`, `job_refund #1 ${job.creditsCost}`]);
     expect(await attemptsOf(job.jobId)).toEqual([]);
+    expect(pushes.filter((push) => push.startsWith(job.jobId))).toEqual([`${job.jobId} failed`]);
     expect(await searchAttributes(job.jobId)).toEqual({ status: 'failed', credits: 'refunded', code: 'NO_FACE_FOUND' });
     expect(await balanceOf(orm, user.id)).toBe(5);
   });
@@ -307,6 +324,11 @@ describe('a reset of a job that ended for good replays it unchanged', () => {
     expect(await balanceOf(orm, user.id)).toBe(10);
   });
 });
+
+/** Registers an Android device for the user, so job pushes reach the recording FCM stand-in. */
+async function withDevice(userId: string): Promise<void> {
+  await orm.em.fork().execute(`insert into devices (id, user_id, platform, token) values (?, ?, 'android', ?)`, [randomUUID(), userId, `fcm-${randomUUID()}`]);
+}
 
 async function startTimeOf(jobId: string): Promise<number> {
   return (await workers.client.workflow.getHandle(jobId).describe()).startTime.getTime();
