@@ -1,8 +1,9 @@
 /**
  * Job threads benchmark (prints figures; not a test). Usage:
  *   npx tsx bench/inference-threads.bench.ts [--runs 3] [--x4plus-size 256] [--fast-size 256] [--jobs 4] [--baseline]
- * 1. The worker's event-loop delay (perf_hooks.monitorEventLoopDelay, 10 ms resolution) while the engine runs one
- *    x4plus ×4 job (input --x4plus-size wide, the fixture photo): p50, p99 and max per run. With --baseline, the
+ * 1. The worker's event-loop delay (perf_hooks.monitorEventLoopDelay, 10 ms resolution: figures include it) while the
+ *    engine runs one x4plus ×4 job (input --x4plus-size wide, the fixture photo): p50, p99 and max per run, after the
+ *    same histogram over 10 s of an idle process (what the machine's scheduling allows at the moment). With --baseline, the
  *    same job on the event loop itself (the job runner in this thread, as before job threads) for comparison.
  * 2. CPU throughput of x4fast ×4 jobs (--fast-size² crops): --jobs jobs through an engine with
  *    INFERENCE_CONCURRENCY=1, then the same jobs through INFERENCE_CONCURRENCY=2, all submitted at once; jobs/s each
@@ -56,6 +57,9 @@ const x4plus: InferenceRequest = {
   params: { scale_factor: 4, model: 'realesrgan-x4plus' },
 };
 const { width, height } = await sharp(x4plus.input).metadata();
+// The floor this machine sets at the moment: the same histogram over 10 s with nothing running in this process.
+const idle = await loopDelay(() => new Promise((resolve) => setTimeout(resolve, 10_000)));
+console.log(`idle process, 10 s: event-loop delay p50 ${idle.p50.toFixed(1)} ms, p99 ${idle.p99.toFixed(1)} ms, max ${idle.max.toFixed(1)} ms`);
 const engine = await createInferenceEngine({ ...config, INFERENCE_CONCURRENCY: 1 });
 await engine.run(x4plus); // loads the model in the job thread
 const threaded = [];
