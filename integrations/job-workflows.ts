@@ -3,6 +3,7 @@ import {
   ServiceError,
   WithStartWorkflowOperation,
   WorkflowExecutionAlreadyStartedError,
+  WorkflowFailedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
   WorkflowUpdateRPCTimeoutOrCancelledError,
@@ -120,7 +121,14 @@ export async function cancelUnfinishedJob(
     return 'completed';
   }
   if (decision.action === 'settle') {
-    const settled = await settleJobThroughWorkflow(client, taskQueue, job, decision.outcome, reason);
+    const settled = await withinSettlementWait(
+      settleJobThroughWorkflow(client, taskQueue, job, decision.outcome, reason).catch((error: unknown) => {
+        // It failed after its retries: the job stays open for the reconciler, as while it runs.
+        if (error instanceof WorkflowFailedError) return 'failed' as const;
+        throw error;
+      }),
+    );
+    if (settled === 'stopping' || settled === 'failed') return 'stopping';
     if (settled !== 'running') return 'settled';
     // Something started under the job's id meanwhile: look again at what it is.
     return (await waitForSettlement(client, job.id, await jobWorkflowState(client, job.id))) ?? 'stopping';
@@ -137,19 +145,27 @@ export async function cancelUnfinishedJob(
  */
 async function waitForSettlement(client: Client, jobId: string, state: JobWorkflowState): Promise<'settled' | 'stopping' | undefined> {
   if (state.kind !== 'running' || state.workflowType !== settleJobWorkflow.name) return undefined;
-  const ended = client.workflow
-    .getHandle(jobId, state.runId)
-    .result()
-    .then(
-      () => 'settled' as const,
-      // A failed settlement settled nothing (the job stays open for the reconciler); an unreachable server tells
-      // nothing: either way the caller reads the job as it stands.
-      () => 'stopping' as const,
-    );
+  return withinSettlementWait(
+    client.workflow
+      .getHandle(jobId, state.runId)
+      .result()
+      .then(
+        () => 'settled' as const,
+        // A failed settlement settled nothing (the job stays open for the reconciler); an unreachable server tells
+        // nothing: either way the caller reads the job as it stands.
+        () => 'stopping' as const,
+      ),
+  );
+}
+
+/** What a settlement answered within SETTLEMENT_WAIT_MS, else 'stopping' (it goes on; the caller reads the job as it stands). */
+async function withinSettlementWait<T>(settling: Promise<T>): Promise<T | 'stopping'> {
+  // A failure after the wait is the reconciler's to meet, not this caller's.
+  settling.catch(() => undefined);
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<'stopping'>((resolve) => (timer = setTimeout(() => resolve('stopping'), SETTLEMENT_WAIT_MS).unref()));
   try {
-    return await Promise.race([ended, timeout]);
+    return await Promise.race([settling, timeout]);
   } finally {
     clearTimeout(timer);
   }
