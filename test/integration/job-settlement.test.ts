@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import pg from 'pg';
+import { Registry } from 'prom-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createReconcileJobsActivities } from '../../activities/reconcile-jobs.activities.js';
 import { createOrm } from '../../db/orm.js';
 import { orchestratorProcessSchema } from '../../domain/config/index.js';
 import type { JobDeadlines } from '../../domain/jobs/contract.js';
@@ -9,6 +11,8 @@ import { FIXED_OUTCOMES } from '../../domain/jobs/vocabulary.js';
 import { CreditStateKey, JobStatusKey } from '../../domain/search-attributes.js';
 import type { InferenceEngine } from '../../inference/index.js';
 import { settleJobThroughWorkflow, startJobWorkflow } from '../../integrations/job-workflows.js';
+import { createLogger } from '../../integrations/logger.js';
+import { createJobMetrics } from '../../integrations/metrics/job-metrics.js';
 import { createObjectStore, type ObjectStore } from '../../integrations/object-store.js';
 import { cancelJob } from '../../api/services/jobs.js';
 import { reconcileJobsWorkflow, type ReconcileTotals } from '../../workflows/reconcile-jobs.workflow.js';
@@ -148,6 +152,53 @@ describe('jobs whose workflow stopped are settled exactly once', () => {
     const { type, status } = await workers.client.workflow.getHandle(job.jobId).describe();
     expect([type, status.name]).toEqual(['settleJobWorkflow', 'COMPLETED']);
     expect(await ledgerEntries(orm, job.jobId)).toEqual(['job_refund', 'job_reserve']);
+    expect(await balanceOf(orm, user.id)).toBe(10);
+  });
+
+  it('a settlement that fails for good is counted and the pass goes on with the other jobs; the next pass settles it', async () => {
+    const user = await createUser(orm, 10);
+    const stuck = await startedJob(user.id, { scale: 2, size: 16, unpolled: true });
+    const other = await startedJob(user.id, { scale: 2, size: 16, unpolled: true });
+    await Promise.all([terminate(stuck.jobId), terminate(other.jobId)]);
+    const registry = new Registry();
+    const metrics = createJobMetrics(registry);
+    const reconciler = createReconcileJobsActivities({
+      orm,
+      temporal: workers.client,
+      taskQueue: workers.taskQueues.orchestrator,
+      logger: createLogger({ level: 'silent', name: 'reconciler-test' }),
+      metrics,
+    });
+    const page = () => reconciler.reconcileJobsPage({ createdBefore: new Date(Date.now() + 1_000).toISOString(), after: null, limit: 10, userId: user.id });
+
+    // The first job's settlement hangs on its row and then fails (here: stopped), as one failing every retry would.
+    const holder = new pg.Client({ connectionString: databaseUrl });
+    await holder.connect();
+    try {
+      await holder.query('begin');
+      await holder.query('select 1 from jobs where id = $1 for update', [stuck.jobId]);
+      const first = page();
+      await expect
+        .poll(async () => {
+          const { type, status } = await workers.client.workflow.getHandle(stuck.jobId).describe();
+          return `${type} ${status.name}`;
+        }, { timeout: 10_000, interval: 50 })
+        .toBe('settleJobWorkflow RUNNING');
+      await terminate(stuck.jobId);
+      expect(await first).toMatchObject({ examined: 2, settled: 1, failed: 1 });
+    } finally {
+      await holder.query('rollback').catch(() => undefined);
+      await holder.end();
+    }
+    expect((await registry.getSingleMetric('oneshot_reconciler_settlements_total')?.get())?.values).toEqual(
+      expect.arrayContaining([expect.objectContaining({ labels: { action: 'failed', code: 'ABANDONED' }, value: 1 })]),
+    );
+    expect(await jobRow(orm, other.jobId)).toMatchObject({ status: 'failed', error_code: 'ABANDONED', credit_state: 'refunded' });
+
+    // The next pass settles what is still open (the stopped settlement's own transaction may have committed meanwhile).
+    expect(await page()).toMatchObject({ failed: 0 });
+    expect(await jobRow(orm, stuck.jobId)).toMatchObject({ status: 'failed', error_code: 'ABANDONED', credit_state: 'refunded' });
+    expect(await ledgerEntries(orm, stuck.jobId)).toEqual(['job_refund', 'job_reserve']);
     expect(await balanceOf(orm, user.id)).toBe(10);
   });
 
