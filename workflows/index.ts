@@ -1,5 +1,5 @@
 // Every workflow the orchestrator worker registers. Pure code only: no I/O imports (enforced by ESLint).
-import { setWorkflowOptions } from '@temporalio/workflow';
+import { setWorkflowOptions, workflowInfo } from '@temporalio/workflow';
 import { acknowledgePurchaseWorkflow } from './acknowledge-purchase.workflow.js';
 import { reconcileJobsWorkflow } from './reconcile-jobs.workflow.js';
 import { renewalSweepWorkflow } from './renewal-sweep.workflow.js';
@@ -17,8 +17,11 @@ export { retentionSweepWorkflow } from './retention-sweep.workflow.js';
 // Worker versioning (integrations/worker-deployment.ts): every workflow stays on the worker version that started
 // it (jobs, settlements, deletions: minutes at most), except these long-lived ones, which would hold an old
 // version's workers for days: they move to the current version at their next workflow task. Their code changes
-// therefore go through `patched()` like any other (the replay corpus checks it).
-setWorkflowOptions({ versioningBehavior: 'AUTO_UPGRADE' }, renewalSweepWorkflow);
-setWorkflowOptions({ versioningBehavior: 'AUTO_UPGRADE' }, reconcileJobsWorkflow);
-setWorkflowOptions({ versioningBehavior: 'AUTO_UPGRADE' }, retentionSweepWorkflow);
-setWorkflowOptions({ versioningBehavior: 'AUTO_UPGRADE' }, acknowledgePurchaseWorkflow);
+// therefore go through `patched()` like any other (the replay corpus checks it). An unversioned worker (tests, a
+// dev process; its version has a build id but no deployment name) must not name a behavior at all: Temporal
+// refuses the workflow task.
+const autoUpgradeWhenVersioned = () => (workflowInfo().currentDeploymentVersion?.deploymentName ? { versioningBehavior: 'AUTO_UPGRADE' as const } : {});
+setWorkflowOptions(autoUpgradeWhenVersioned, renewalSweepWorkflow);
+setWorkflowOptions(autoUpgradeWhenVersioned, reconcileJobsWorkflow);
+setWorkflowOptions(autoUpgradeWhenVersioned, retentionSweepWorkflow);
+setWorkflowOptions(autoUpgradeWhenVersioned, acknowledgePurchaseWorkflow);

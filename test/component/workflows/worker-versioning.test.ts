@@ -164,4 +164,20 @@ describe('worker versioning', () => {
       await Promise.all([first.stop(), second.stop()]);
     }
   }, 90_000);
+
+  it('an unversioned worker (tests, a dev process) still runs the workflows that auto-upgrade when versioned', async () => {
+    const taskQueue = `unversioned-${randomUUID()}`;
+    const reconcileJobsPage = async () => ({ examined: 0, settled: 0, repaired: 0, running: 0, failed: 0, next: null });
+    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle, activities: { reconcileJobsPage } });
+    const totals = await worker.runUntil(
+      env.client.workflow.execute('reconcileJobsWorkflow', {
+        workflowId: `reconcile-${randomUUID()}`,
+        taskQueue,
+        args: [{ pageSize: 10, pagesPerRun: 1, pagePauseMs: 0, graceMs: 0 }],
+        workflowTaskTimeout: '2 seconds',
+        workflowExecutionTimeout: '20 seconds',
+      }),
+    );
+    expect(totals).toMatchObject({ pages: 1, runs: 1 });
+  });
 });
