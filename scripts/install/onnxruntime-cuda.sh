@@ -119,12 +119,14 @@ place_libraries() {
 # Every library the CUDA provider links, and cuDNN (loaded when the first convolution runs), must resolve from
 # LIB_DIR or the system; libcuda.so.1 only comes with an NVIDIA driver.
 report() {
-  local needed lib missing=() driver=yes
+  local needed system lib missing=() driver=yes
   command -v readelf >/dev/null || { say "readelf not found: not checking the provider's libraries"; return; }
   needed=$(readelf -d "$ORT_BIN/libonnxruntime_providers_cuda.so" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')
+  # Read once: `ldconfig -p | grep -q` would fail under pipefail whenever grep stops reading early.
+  system=$(ldconfig -p 2>/dev/null || true)
   for lib in $needed libcudnn.so.9; do
     [[ -e $LIB_DIR/$lib ]] && continue
-    if ! ldconfig -p 2>/dev/null | grep -q "^[[:space:]]*$lib "; then
+    if ! grep -q "^[[:space:]]*$lib " <<<"$system"; then
       [[ $lib == libcuda.so.1 ]] && driver=no || missing+=("$lib")
     fi
   done
