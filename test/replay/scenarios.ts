@@ -343,13 +343,17 @@ export const scenarios: Scenario[] = [
   {
     workflow: 'retentionSweepWorkflow',
     name: 'one-page',
-    orchestrator: { purgeExpiredPage: ok({ uploads: 2, results: 1, more: false }), resumeAccountDeletions: ok({ resumed: 1 }) },
+    orchestrator: { purgeExpiredPage: ok({ uploads: 2, results: 1, more: false }), resumeAccountDeletions: ok({ resumed: 1 }), recheckErasedAccountObjects: ok({ accounts: 1, objects: 1 }) },
     run: (ctx) => runChain(ctx, 'retentionSweepWorkflow', [retentionInput]),
   },
   {
     workflow: 'retentionSweepWorkflow',
     name: 'continued-as-new',
-    orchestrator: { purgeExpiredPage: pages({ uploads: 10, results: 0, more: true }, { uploads: 1, results: 0, more: false }), resumeAccountDeletions: ok({ resumed: 0 }) },
+    orchestrator: {
+      purgeExpiredPage: pages({ uploads: 10, results: 0, more: true }, { uploads: 1, results: 0, more: false }),
+      resumeAccountDeletions: ok({ resumed: 0 }),
+      recheckErasedAccountObjects: ok({ accounts: 0, objects: 0 }),
+    },
     run: (ctx) => runChain(ctx, 'retentionSweepWorkflow', [retentionInput]),
   },
 
