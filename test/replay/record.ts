@@ -1,7 +1,7 @@
 // Records the replay corpus: `npm run replay:record -- [--label L] [--workflows PATH] [--only SUBSTRING] [--parallel N] [--address HOST:PORT]`.
 // Runs every scenario (scenarios.ts) against a Temporal server with scripted activities and saves each history
 // as JSON under test/replay/histories/<label>/<workflow>/<scenario>.json. The label names the code that made
-// the histories (default: the short git commit), so a new recording adds to the corpus and never replaces what
+// the histories (default: the last commit of the workflows directory, `-dirty` with uncommitted changes), so a new recording adds to the corpus and never replaces what
 // older code recorded. Without --address (or TEMPORAL_ADDRESS) it starts an ephemeral dev server of its own.
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -30,7 +30,7 @@ const { values: args } = parseArgs({
   },
 });
 const workflowsPath = path.resolve(args.workflows);
-const label = args.label ?? execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: path.dirname(workflowsPath), encoding: 'utf8' }).trim();
+const label = args.label ?? workflowsCommit(path.dirname(workflowsPath));
 const outDir = path.join(root, 'test/replay/histories', label);
 
 Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
@@ -91,6 +91,11 @@ async function record(scenario: Scenario, bundle: WorkflowBundle): Promise<strin
     files.push(path.relative(root, file));
   }
   return files;
+}
+
+function workflowsCommit(dir: string): string {
+  const git = (...gitArgs: string[]) => execFileSync('git', gitArgs, { cwd: dir, encoding: 'utf8' }).trim();
+  return `${git('log', '-1', '--format=%h', '--', '.')}${git('status', '--porcelain', '--', '.') ? '-dirty' : ''}`;
 }
 
 async function ephemeralServer() {
