@@ -108,7 +108,17 @@ try {
   await waitForHealth(base);
   const token = await api.signUp(`bench-${suffix}@example.test`);
   const input = await api.upload(token, image);
-  await runJob(token, input); // warm-up: workflow bundle loaded, model session created
+  // warm-up (workflow bundle loaded, model session created); the API answers before every worker polls, and
+  // admission answers 503 until an orchestrator does
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await runJob(token, input);
+      break;
+    } catch (error) {
+      if (attempt === 90) throw error;
+      await sleep(1_000);
+    }
+  }
 
   const servers = stackPids();
   const groups = {

@@ -4,6 +4,7 @@
  * the start, at the peak, at the end of the load and after the idle period.
  *
  *   npx tsx bench/soak.bench.ts [--jobs 3000] [--in-flight 20] [--idle-seconds 30] [--max-cached-workflows 500]
+ *                               [--orchestrator-heap-mib N] (V8 old-space limit of the orchestrators; default Node's)
  *                               [--api-processes 1] [--orchestrators 1] [--inference-workers 1]
  *
  * Runs on whatever the stack provides (dev server, or the production-shaped server with ONESHOT_TEMPORAL=server),
@@ -32,6 +33,7 @@ const { values } = parseArgs({
     'idle-seconds': { type: 'string', default: '30' },
     'sample-seconds': { type: 'string', default: '2' },
     'max-cached-workflows': { type: 'string', default: '500' },
+    'orchestrator-heap-mib': { type: 'string' },
     'api-processes': { type: 'string', default: '1' },
     orchestrators: { type: 'string', default: '1' },
     'inference-workers': { type: 'string', default: '1' },
@@ -72,7 +74,10 @@ const entries = [
   ...Array<string>(Number(values.orchestrators)).fill('workers/orchestrator.ts'),
   ...Array<string>(Number(values['inference-workers'])).fill('workers/inference.ts'),
 ];
-const processes = entries.map((entry) => startMain(entry, env));
+const orchestratorHeap = values['orchestrator-heap-mib'];
+const processes = entries.map((entry) =>
+  startMain(entry, entry === 'workers/orchestrator.ts' && orchestratorHeap ? { ...env, NODE_OPTIONS: `--max-old-space-size=${orchestratorHeap}` } : env),
+);
 const servers = stackPids();
 const groups = {
   api: [processes[0]!.pid!],
@@ -129,7 +134,7 @@ try {
   console.log(
     `${total} jobs, ${values['in-flight']} in flight: ${(total / seconds).toFixed(2)} jobs/s (${Object.entries(statuses)
       .map(([status, count]) => `${status} ${count}`)
-      .join(', ')}); ORCHESTRATOR_MAX_CACHED_WORKFLOWS=${values['max-cached-workflows']}`,
+      .join(', ')}); ORCHESTRATOR_MAX_CACHED_WORKFLOWS=${values['max-cached-workflows']}, orchestrator heap limit ${orchestratorHeap ? `${orchestratorHeap} MiB` : "Node's default"}`,
   );
   console.log(`resident memory (MiB): start → peak → end of load → after ${values['idle-seconds']} s idle`);
   for (const name of Object.keys(atStart)) {

@@ -36,7 +36,7 @@ export async function stopMains(children: ChildProcess[], graceMs = 15_000): Pro
 }
 
 export async function waitForHealth(base: string): Promise<void> {
-  for (let attempt = 0; attempt < 300; attempt++) {
+  for (let attempt = 0; attempt < 900; attempt++) {
     const healthy = await fetch(`${base}/healthz`).then((response) => response.ok, () => false);
     if (healthy) return;
     await sleep(200);
