@@ -25,7 +25,7 @@ export const inferenceEnvSchema = z.object({
    * holds its models' weights, one decoded image and its tiles).
    */
   INFERENCE_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(1),
-  /** ONNX Runtime intra-op threads per session; 0: the cores shared out between INFERENCE_CONCURRENCY threads. */
+  /** ONNX Runtime intra-op threads per session; 0: all cores but one (left to the event loop), shared out between the INFERENCE_CONCURRENCY threads. */
   INFERENCE_THREADS: z.coerce.number().int().min(0).max(256).default(0),
   /**
    * Whether idle ONNX Runtime threads spin waiting for work. Spinning trims latency only on cores nothing else

@@ -46,8 +46,10 @@ export function createJobPool(deps: {
   const workerData: ThreadData = {
     config: deps.config,
     manifest: deps.manifest,
-    // Concurrent sessions share the cores instead of each spawning one ONNX Runtime thread per core.
-    sessionThreads: deps.config.INFERENCE_THREADS || (threads > 1 ? Math.max(1, Math.floor(availableParallelism() / threads)) : 0),
+    // One core is left to the event loop (heartbeats, transfers): with every core busy in ONNX Runtime its p99 delay
+    // was 53–90 ms during an x4plus job on two cores, 26–35 ms with one left, at no cost in job time
+    // (docs/performance.md). The rest is shared out between the job threads.
+    sessionThreads: deps.config.INFERENCE_THREADS || Math.max(1, Math.floor((availableParallelism() - 1) / threads)),
     channel: channel.name,
   };
   const pool = new Piscina<ThreadTask, ModelStatus[] | void>({
