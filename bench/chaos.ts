@@ -184,7 +184,7 @@ const wrongMoney = await orm.em.fork().execute<{ id: string }[]>(
 // every job has ended, so any reservation still open is one too many
 const findings = auditFindings(await auditLedger(orm.em.fork(), { reservationMaxAgeMs: 0, userIds: [userId] }));
 const [{ jobs } = { jobs: 0 }] = await orm.em.fork().execute<{ jobs: number }[]>(`select count(*)::int as jobs from jobs where user_id = ?`, [userId]);
-console.log(`processes: ${counts.api} API, ${counts.orchestrator} orchestrator, ${counts.inference} inference; Temporal at ${env.TEMPORAL_ADDRESS}`);
+console.log(`processes: ${counts.api} API, ${counts.orchestrator} orchestrator, ${counts.inference} inference; Temporal at ${config.TEMPORAL_ADDRESS}`);
 console.log(`kills: ${kills.join(', ')} (Temporal back in ${temporalRestartSeconds.toFixed(1)} s); operator terminates: ${terminated.size}${terminateRefused ? ` (last refusal: ${terminateRefused})` : ''}`);
 console.log(`jobs: ${jobs} rows for ${submitted.length} accepted submissions; outcomes: ${outcomes.map((o) => `${o.status}${o.code ? `/${o.code}` : ''} ${o.count}`).join(', ')}; still open: ${open}`);
 console.log(`every job settled ${settledSeconds.toFixed(1)} s after the first submission`);
