@@ -54,9 +54,11 @@ export async function auditLedger(em: EntityManager, options: { reservationMaxAg
     [scope, scope],
   );
   const staleReservations = await em.execute<{ id: string; user_id: string; created_at: Date }[]>(
-    `select id, user_id, created_at from jobs where credit_state = 'reserved' and created_at < now() - make_interval(secs => ?)
+    // An operator's retry reserves again: its reservation counts from that attempt's admission.
+    `select id, user_id, coalesce(retried_at, created_at) as created_at from jobs
+      where credit_state = 'reserved' and coalesce(retried_at, created_at) < now() - make_interval(secs => ?)
         and (?::uuid[] is null or user_id = any(?::uuid[]))
-      order by created_at limit 1000`,
+      order by 3 limit 1000`,
     [options.reservationMaxAgeMs / 1000, scope, scope],
   );
   return {

@@ -12,3 +12,6 @@ export const CreditStateKey = defineSearchAttributeKey('CreditState', SearchAttr
 export const StoreAckStateKey = defineSearchAttributeKey('StoreAckState', SearchAttributeType.KEYWORD);
 /** Why a job ended without a result (a JobFailure code; unset while it runs and when it completed), e.g. for a batch retry. */
 export const JobFailureCodeKey = defineSearchAttributeKey('JobFailureCode', SearchAttributeType.KEYWORD);
+
+/** Every key above: what a server must register before these workflows run (ephemeral test servers included). */
+export const ALL_SEARCH_ATTRIBUTE_KEYS = [UserIdKey, JobTypeKey, JobStatusKey, CreditStateKey, StoreAckStateKey, JobFailureCodeKey];

@@ -29,6 +29,13 @@ export interface InferenceWorkerDeps {
   version?: WorkerVersion | undefined;
 }
 
+/**
+ * How long a heartbeat may wait before it reaches the server. A cancel reaches a running attempt only in the
+ * server's answer to a heartbeat, and the SDK's default (80 % of the 30 s heartbeat timeout) let a canceled or
+ * deleted job's inference run on for up to 24 s; the job thread stops within a tile once it hears.
+ */
+const HEARTBEAT_THROTTLE = '2 seconds';
+
 /** Inference activities only, on a GPU-tagged task queue; no workflows. */
 export function createInferenceWorker(deps: InferenceWorkerDeps): Promise<Worker> {
   const metrics = deps.metrics ?? createInferenceMetrics(new Registry(), { models: () => deps.engine.describeModels(), concurrencyLimit: deps.concurrency });
@@ -43,6 +50,8 @@ export function createInferenceWorker(deps: InferenceWorkerDeps): Promise<Worker
       ...createInferenceActivities({ engine: deps.engine, objectStore: deps.objectStore, orm: deps.orm, metrics }),
     },
     maxConcurrentActivityTaskExecutions: deps.concurrency,
+    maxHeartbeatThrottleInterval: HEARTBEAT_THROTTLE,
+    defaultHeartbeatThrottleInterval: HEARTBEAT_THROTTLE,
     ...(deps.shutdownGraceMs === undefined ? {} : { shutdownGraceTime: deps.shutdownGraceMs }),
   });
 }

@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker, type WorkflowBundle } from '@temporalio/worker';
-import * as searchAttributes from '../../domain/search-attributes.js';
+import { ALL_SEARCH_ATTRIBUTE_KEYS } from '../../domain/search-attributes.js';
 import { historyToJson } from './history-json.js';
 import { mocksFor, type Scenario, scenarios, type ScenarioContext } from './scenarios.js';
 
@@ -35,7 +35,6 @@ const outDir = path.join(root, 'test/replay/histories', label);
 
 Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
 
-const keys = Object.values(searchAttributes).filter((value) => typeof value === 'object' && value !== null && 'name' in value) as { name: string; type: string }[];
 const server = args.address ? undefined : await ephemeralServer();
 const address = args.address ?? server!.address;
 const nativeConnection = await NativeConnection.connect({ address });
@@ -100,6 +99,6 @@ function workflowsCommit(dir: string): string {
 
 async function ephemeralServer() {
   const temporal = execFileSync('bash', [path.join(root, 'scripts/install/temporal.sh')], { encoding: 'utf8' }).trim();
-  const env = await TestWorkflowEnvironment.createLocal({ server: { executable: { type: 'existing-path', path: temporal }, searchAttributes: keys as never } });
+  const env = await TestWorkflowEnvironment.createLocal({ server: { executable: { type: 'existing-path', path: temporal }, searchAttributes: ALL_SEARCH_ATTRIBUTE_KEYS } });
   return { address: env.address, teardown: () => env.teardown() };
 }

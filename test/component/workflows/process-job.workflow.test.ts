@@ -12,7 +12,7 @@ import type { PushActivities } from '../../../activities/push.activities.js';
 import { InsufficientCreditsError } from '../../../domain/errors.js';
 import { DEFAULT_JOB_DEADLINES, type JobDeadlines, type ProcessJobInput } from '../../../domain/jobs/contract.js';
 import { JobFailure } from '../../../domain/jobs/vocabulary.js';
-import { CreditStateKey, JobStatusKey, JobTypeKey, UserIdKey } from '../../../domain/search-attributes.js';
+import { ALL_SEARCH_ATTRIBUTE_KEYS, CreditStateKey, JobStatusKey } from '../../../domain/search-attributes.js';
 import { startJobWorkflow } from '../../../integrations/job-workflows.js';
 import { workflowsPath } from '../../../workers/orchestrator-worker.js';
 import type { processJobWorkflow } from '../../../workflows/process-job.workflow.js';
@@ -31,7 +31,7 @@ beforeAll(async () => {
   env = await TestWorkflowEnvironment.createLocal({
     server: {
       executable: { type: 'existing-path', path: temporal },
-      searchAttributes: [UserIdKey, JobTypeKey, JobStatusKey, CreditStateKey],
+      searchAttributes: ALL_SEARCH_ATTRIBUTE_KEYS,
     },
   });
 }, 60_000);

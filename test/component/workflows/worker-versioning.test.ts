@@ -11,7 +11,7 @@ import type { JobActivities } from '../../../activities/job.activities.js';
 import type { ReconcileJobsActivities } from '../../../activities/reconcile-jobs.activities.js';
 import type { PushActivities } from '../../../activities/push.activities.js';
 import type { ProcessJobInput } from '../../../domain/jobs/contract.js';
-import * as searchAttributes from '../../../domain/search-attributes.js';
+import { ALL_SEARCH_ATTRIBUTE_KEYS } from '../../../domain/search-attributes.js';
 import { startJobWorkflow } from '../../../integrations/job-workflows.js';
 import { setCurrentWorkerVersion, workerDeploymentOptions, type WorkerVersion } from '../../../integrations/worker-deployment.js';
 
@@ -24,8 +24,7 @@ let workflowBundle: WorkflowBundle;
 beforeAll(async () => {
   Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
   const temporal = execFileSync('bash', [fileURLToPath(new URL('../../../scripts/install/temporal.sh', import.meta.url))], { encoding: 'utf8' }).trim();
-  const keys = Object.values(searchAttributes).filter((value) => typeof value === 'object' && value !== null && 'name' in value);
-  env = await TestWorkflowEnvironment.createLocal({ server: { executable: { type: 'existing-path', path: temporal }, searchAttributes: keys } });
+  env = await TestWorkflowEnvironment.createLocal({ server: { executable: { type: 'existing-path', path: temporal }, searchAttributes: ALL_SEARCH_ATTRIBUTE_KEYS } });
   workflowBundle = await bundleWorkflowCode({
     workflowsPath: fileURLToPath(new URL('../../../workflows/index.ts', import.meta.url)),
     logger: new DefaultLogger('WARN'),
