@@ -25,7 +25,7 @@ import { connectTemporalClient } from '../integrations/temporal.js';
 import { createMigratedDatabase, readStackEnv, stackPids, stackScript } from '../scripts/stack/local-stack.js';
 import { gradientPng } from '../fakes/images.js';
 import { createApiClient } from './lib/api-client.js';
-import { startMain, stopMains, waitForHealth } from './lib/harness.js';
+import { BENCH_PROCESS_ENV, startMain, stopMains, waitForHealth } from './lib/harness.js';
 
 const { values } = parseArgs({
   options: {
@@ -53,15 +53,7 @@ const env = {
   LOG_LEVEL: 'warn',
   // enough credits for every job and its retries, and no per-user limit in the way
   DEFAULT_CREDITS: String(jobCount * 4),
-  MAX_JOBS_IN_FLIGHT: '100000',
-  RATE_LIMIT_API_PER_MINUTE: '100000000',
-  RATE_LIMIT_JOBS_PER_MINUTE: '100000000',
-  // every process on a free port of its own: several of a kind must not collide on the defaults
-  API_METRICS_PORT: '0',
-  ORCHESTRATOR_METRICS_PORT: '0',
-  ORCHESTRATOR_TEMPORAL_METRICS_PORT: '0',
-  INFERENCE_METRICS_PORT: '0',
-  INFERENCE_TEMPORAL_METRICS_PORT: '0',
+  ...BENCH_PROCESS_ENV,
 };
 const config = loadConfig(orchestratorProcessSchema, env);
 const orm = await createOrm(config);

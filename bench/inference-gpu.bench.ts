@@ -27,7 +27,7 @@ import { regionToPlanar, UNIT_RANGE } from '../inference/image/tensor.js';
 import { decodeImage } from '../inference/image/decode.js';
 import { ensureModels } from '../scripts/models/fetch.js';
 import { createMigratedDatabase, readStackEnv } from '../scripts/stack/local-stack.js';
-import { startMain, stopMains, waitForHealth } from './lib/harness.js';
+import { BENCH_PROCESS_ENV, startMain, stopMains, waitForHealth } from './lib/harness.js';
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -138,14 +138,7 @@ async function endToEnd(concurrency: number, jobs: number, image: Buffer): Promi
     TEMPORAL_TASK_QUEUE_ORCHESTRATOR: `gpu-orchestrator-${suffix}`,
     TEMPORAL_TASK_QUEUE_INFERENCE: `gpu-inference-${suffix}`,
     DEFAULT_CREDITS: '1000000',
-    MAX_JOBS_IN_FLIGHT: '100000',
-    RATE_LIMIT_API_PER_MINUTE: '100000000',
-    RATE_LIMIT_JOBS_PER_MINUTE: '100000000',
-    API_METRICS_PORT: '0',
-    ORCHESTRATOR_METRICS_PORT: '0',
-    ORCHESTRATOR_TEMPORAL_METRICS_PORT: '0',
-    INFERENCE_METRICS_PORT: '0',
-    INFERENCE_TEMPORAL_METRICS_PORT: '0',
+    ...BENCH_PROCESS_ENV,
   };
   const processes = ['api/server.ts', 'workers/orchestrator.ts', 'workers/inference.ts'].map((entry) => startMain(entry, env));
   const call = async (method: string, route: string, body?: object, token?: string) => {

@@ -32,7 +32,7 @@ import { ensureModels } from '../scripts/models/fetch.js';
 import { gradientPng } from '../fakes/images.js';
 import { createMigratedDatabase, readStackEnv, stackPids } from '../scripts/stack/local-stack.js';
 import { createApiClient } from './lib/api-client.js';
-import { loadTest, median, quantile, startMain, stopMains, waitForHealth } from './lib/harness.js';
+import { BENCH_PROCESS_ENV, loadTest, median, quantile, startMain, stopMains, waitForHealth } from './lib/harness.js';
 import { measureLoad } from './lib/load.js';
 import { cpuPer, snapshot } from './lib/process-cpu.js';
 import { measureSagaBaseline } from './lib/saga-baseline.js';
@@ -85,17 +85,9 @@ const env = {
   TEMPORAL_TASK_QUEUE_INFERENCE: `bench-inference-${suffix}`,
   INFERENCE_CONCURRENCY: '2',
   DEFAULT_CREDITS: '1000000',
-  MAX_JOBS_IN_FLIGHT: '100000',
+  ...BENCH_PROCESS_ENV,
   JOB_EVENT_STREAMS_PER_USER: '100000',
   JOB_EVENT_STREAMS_TOTAL: '100000',
-  RATE_LIMIT_API_PER_MINUTE: '100000000',
-  RATE_LIMIT_JOBS_PER_MINUTE: '100000000',
-  // every process on a free port of its own: several workers of a kind must not collide on the defaults
-  API_METRICS_PORT: '0',
-  ORCHESTRATOR_METRICS_PORT: '0',
-  ORCHESTRATOR_TEMPORAL_METRICS_PORT: '0',
-  INFERENCE_METRICS_PORT: '0',
-  INFERENCE_TEMPORAL_METRICS_PORT: '0',
 };
 const entries = [
   'api/server.ts',

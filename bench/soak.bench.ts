@@ -23,7 +23,7 @@ import { gradientPng } from '../fakes/images.js';
 import { ensureModels } from '../scripts/models/fetch.js';
 import { createMigratedDatabase, readStackEnv, stackPids } from '../scripts/stack/local-stack.js';
 import { createApiClient } from './lib/api-client.js';
-import { startMain, stopMains, waitForHealth } from './lib/harness.js';
+import { BENCH_PROCESS_ENV, startMain, stopMains, waitForHealth } from './lib/harness.js';
 import { snapshot } from './lib/process-cpu.js';
 
 const { values } = parseArgs({
@@ -59,14 +59,7 @@ const env = {
   ORCHESTRATOR_MAX_CACHED_WORKFLOWS: values['max-cached-workflows'],
   INFERENCE_CONCURRENCY: '2',
   DEFAULT_CREDITS: '10000000',
-  MAX_JOBS_IN_FLIGHT: '100000',
-  RATE_LIMIT_API_PER_MINUTE: '100000000',
-  RATE_LIMIT_JOBS_PER_MINUTE: '100000000',
-  API_METRICS_PORT: '0',
-  ORCHESTRATOR_METRICS_PORT: '0',
-  ORCHESTRATOR_TEMPORAL_METRICS_PORT: '0',
-  INFERENCE_METRICS_PORT: '0',
-  INFERENCE_TEMPORAL_METRICS_PORT: '0',
+  ...BENCH_PROCESS_ENV,
 };
 const orm = await createOrm(loadConfig(orchestratorProcessSchema, env));
 const entries = [

@@ -10,6 +10,21 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { z } from 'zod';
 
+/**
+ * What every benchmark's processes run with: no per-user or per-minute limit in the load's way, and each process's
+ * metrics on a free port of its own, so several of a kind never collide on the defaults (a second one would exit).
+ */
+export const BENCH_PROCESS_ENV = {
+  MAX_JOBS_IN_FLIGHT: '100000',
+  RATE_LIMIT_API_PER_MINUTE: '100000000',
+  RATE_LIMIT_JOBS_PER_MINUTE: '100000000',
+  API_METRICS_PORT: '0',
+  ORCHESTRATOR_METRICS_PORT: '0',
+  ORCHESTRATOR_TEMPORAL_METRICS_PORT: '0',
+  INFERENCE_METRICS_PORT: '0',
+  INFERENCE_TEMPORAL_METRICS_PORT: '0',
+} as const;
+
 /** One of the project's mains (`api/server.ts`, `workers/…`) as its own process; its logs go to `.local/bench-logs/`. */
 export function startMain(entry: string, env: NodeJS.ProcessEnv): ChildProcess {
   const logDir = path.resolve('.local/bench-logs');
