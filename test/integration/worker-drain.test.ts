@@ -38,8 +38,6 @@ function start(entry: 'workers/orchestrator.ts' | 'workers/inference.ts', extraE
   return service;
 }
 
-const freePort = () => 20_000 + Math.floor(Math.random() * 30_000);
-
 beforeAll(async () => {
   env = {
     ...process.env,
@@ -69,8 +67,8 @@ afterAll(async () => {
 
 describe('inference worker drain', () => {
   it('a SIGTERMed inference worker finishes the job it runs (first attempt, charged once), then exits', async () => {
-    const orchestrator = start('workers/orchestrator.ts', { ORCHESTRATOR_METRICS_PORT: String(freePort()), ORCHESTRATOR_TEMPORAL_METRICS_PORT: String(freePort()) });
-    const inference = start('workers/inference.ts', { INFERENCE_METRICS_PORT: String(freePort()), INFERENCE_TEMPORAL_METRICS_PORT: String(freePort()) });
+    const orchestrator = start('workers/orchestrator.ts', { ORCHESTRATOR_METRICS_PORT: '0', ORCHESTRATOR_TEMPORAL_METRICS_PORT: '0' });
+    const inference = start('workers/inference.ts', { INFERENCE_METRICS_PORT: '0', INFERENCE_TEMPORAL_METRICS_PORT: '0' });
     await Promise.all([orchestrator.waitFor('worker version is now current'), inference.waitFor('inference worker running')]);
 
     const user = await createUser(orm, 10);
