@@ -10,15 +10,8 @@
 import { parseArgs } from 'node:util';
 import fc from 'fast-check';
 import { isDeepStrictEqual } from 'node:util';
-import { BillingService } from '../application/billing/billing-service.js';
-import { createBillingStores, createProviderWebhooks } from '../application/billing/wiring.js';
 import { auditFindings, auditLedger } from '../db/ledger-audit.js';
-import { createOrm } from '../db/orm.js';
-import { apiProcessSchema, loadConfig } from '../domain/config/index.js';
-import { auditHistory, expectedBalances, historyArbitrary, playHistory } from '../fakes/billing-histories.js';
-import { startFakeStores } from '../fakes/stores.js';
-import { superwallSecret } from '../fakes/superwall.js';
-import { createLogger } from '../integrations/logger.js';
+import { auditHistory, expectedBalances, historyArbitrary, playHistory, startHistoryHarness } from '../fakes/billing-histories.js';
 import { createMigratedDatabase, readStackEnv } from '../scripts/stack/local-stack.js';
 
 const { values } = parseArgs({
@@ -31,33 +24,14 @@ const { values } = parseArgs({
 });
 
 const stackEnv = readStackEnv();
-const stores = await startFakeStores();
-const secrets = { superwall: superwallSecret(), stripe: superwallSecret() };
-const config = loadConfig(apiProcessSchema, {
+const deps = await startHistoryHarness({
   ...stackEnv,
-  ...stores.env,
   DATABASE_URL: await createMigratedDatabase(stackEnv.DATABASE_URL!, 'oneshot_bench_histories'),
   DATABASE_POOL_MAX: '20',
   JWT_SECRET: 'bench-billing-histories-not-a-secret-0123456789',
   LOG_LEVEL: 'silent',
-  SUPERWALL_WEBHOOK_SECRET: secrets.superwall,
-  STRIPE_SECRET_KEY: 'sk_test_bench',
-  STRIPE_WEBHOOK_SECRET: secrets.stripe,
-  STRIPE_CHECKOUT_SUCCESS_URL: 'https://app.oneshot.test/checkout/done',
-  STRIPE_CHECKOUT_CANCEL_URL: 'https://app.oneshot.test/checkout/canceled',
 });
-const orm = await createOrm(config);
-const logger = createLogger({ level: config.LOG_LEVEL, name: 'bench' });
-const billing = new BillingService({
-  orm,
-  stores: createBillingStores(config),
-  catalog: config.BILLING_PRODUCTS,
-  timing: config,
-  ownershipPolicy: 'keep',
-  providers: createProviderWebhooks(config, { orm, logger }),
-  logger,
-});
-const deps = { orm, billing, stores, secrets };
+const { orm, config } = deps;
 
 const totals = { histories: 0, events: 0, deliveries: 0 };
 const sound = { balanceDrift: 0, doubleGrants: 0, revokedNotNetZero: 0, staleReservations: 0 };
@@ -91,6 +65,5 @@ try {
   console.log(result.failed ? `FAILED: ${fc.defaultReportMessage(result)}` : 'failures: 0');
   if (result.failed) process.exitCode = 1;
 } finally {
-  await orm.close();
-  await stores.stop();
+  await deps.close();
 }

@@ -1,13 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import fc from 'fast-check';
-import type { BillingService } from '../application/billing/billing-service.js';
+import { BillingService } from '../application/billing/billing-service.js';
+import { createBillingStores, createProviderWebhooks } from '../application/billing/wiring.js';
+import { createOrm } from '../db/orm.js';
+import { apiProcessSchema, loadConfig, type ApiConfig } from '../domain/config/index.js';
+import { createLogger } from '../integrations/logger.js';
 import { auditFindings, auditLedger, type LedgerAuditCheck } from '../db/ledger-audit.js';
 import { ledgerReference, type Store } from '../domain/billing/purchase.js';
 import { AppError } from '../domain/errors.js';
 import { checkoutSession, closedDispute, refundedCharge, signStripeDelivery, stripeEvent } from './stripe-events.js';
-import { BUNDLE_ID, DAY, PACKAGE_NAME, RTDN_AUDIENCE, type FakeStores } from './stores.js';
-import { signSuperwallDelivery, superwallEvent } from './superwall.js';
+import { BUNDLE_ID, DAY, PACKAGE_NAME, RTDN_AUDIENCE, startFakeStores, type FakeStores } from './stores.js';
+import { signSuperwallDelivery, superwallEvent, superwallSecret } from './superwall.js';
 
 /**
  * Generated purchase histories for model-based billing tests: a few accounts and purchases from every source (App
@@ -175,6 +179,46 @@ export interface HistoryHarnessDeps {
   billing: BillingService;
   stores: FakeStores;
   secrets: { superwall: string; stripe: string };
+}
+
+/**
+ * The real billing service against the fake stores, Stripe and Superwall secrets of its own, on the database and
+ * process basics in `env` (the property test's and the long run's); `close` stops both.
+ */
+export async function startHistoryHarness(env: NodeJS.ProcessEnv): Promise<HistoryHarnessDeps & { config: ApiConfig; close(): Promise<void> }> {
+  const stores = await startFakeStores();
+  const secrets = { superwall: superwallSecret(), stripe: superwallSecret() };
+  const config = loadConfig(apiProcessSchema, {
+    ...env,
+    ...stores.env,
+    SUPERWALL_WEBHOOK_SECRET: secrets.superwall,
+    STRIPE_SECRET_KEY: 'sk_test_oneshot',
+    STRIPE_WEBHOOK_SECRET: secrets.stripe,
+    STRIPE_CHECKOUT_SUCCESS_URL: 'https://app.oneshot.test/checkout/done',
+    STRIPE_CHECKOUT_CANCEL_URL: 'https://app.oneshot.test/checkout/canceled',
+  });
+  const orm = await createOrm(config);
+  const logger = createLogger({ level: config.LOG_LEVEL, name: 'billing-histories' });
+  const billing = new BillingService({
+    orm,
+    stores: createBillingStores(config),
+    catalog: config.BILLING_PRODUCTS,
+    timing: config,
+    ownershipPolicy: 'keep',
+    providers: createProviderWebhooks(config, { orm, logger }),
+    logger,
+  });
+  return {
+    orm,
+    billing,
+    stores,
+    secrets,
+    config,
+    async close() {
+      await orm.close();
+      await stores.stop();
+    },
+  };
 }
 
 /** Plays one history, in one order, against the real billing service and database, with fresh accounts and purchases. */
