@@ -28,6 +28,24 @@ export async function jobInput(
   };
 }
 
+/**
+ * A ×2 upscale's workflow input with made-up ids, for workflows run against scripted activities (no row, no upload
+ * behind it).
+ */
+export function scriptedJobInput(inferenceTaskQueue: string, deadlines: JobDeadlines = { queueSeconds: 60, lifetimeSeconds: 120 }): ProcessJobInput {
+  return {
+    jobId: randomUUID(),
+    userId: randomUUID(),
+    jobType: 'upscale',
+    params: { scale_factor: 2, face_enhance: false },
+    creditsCost: 1,
+    inputUploadId: randomUUID(),
+    inputKey: 'uploads/u/i',
+    inferenceTaskQueue,
+    deadlines,
+  };
+}
+
 export async function jobRow(orm: MikroORM, jobId: string) {
   const [row] = await orm.em.fork().execute<Record<string, unknown>[]>(
     `select status, credit_state, error_code, result_key, progress from jobs where id = ?`,

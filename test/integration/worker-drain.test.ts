@@ -5,8 +5,6 @@ import protos from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrm } from '../../db/orm.js';
 import { orchestratorProcessSchema } from '../../domain/config/index.js';
-import type { ProcessJobInput } from '../../domain/jobs/contract.js';
-import { creditsCost, planJob } from '../../domain/jobs/plan.js';
 import { createObjectStore, type ObjectStore } from '../../integrations/object-store.js';
 import { startJobWorkflow } from '../../integrations/job-workflows.js';
 import { codeBuildId } from '../../integrations/worker-deployment.js';
@@ -14,7 +12,8 @@ import type { processJobWorkflow } from '../../workflows/process-job.workflow.js
 import { createUser, expectLedgerConsistent } from '../helpers/db.js';
 import { testConfig, testEnv } from '../helpers/env.js';
 import { startServiceProcess, type ServiceProcess } from '../helpers/processes.js';
-import { gradientPng, storedUpload } from '../helpers/uploads.js';
+import { balanceOf, jobInput, jobRow } from '../helpers/jobs.js';
+import { gradientPng } from '../helpers/uploads.js';
 import { integrationModelDir } from '../helpers/workers.js';
 
 // A deploy or a scale-in SIGTERMs an inference worker while it runs a job: the worker stops taking work but lets
@@ -72,23 +71,9 @@ describe('inference worker drain', () => {
     await Promise.all([orchestrator.waitFor('worker version is now current'), inference.waitFor('inference worker running')]);
 
     const user = await createUser(orm, 10);
-    const upload = await storedUpload(orm, objectStore, user.id, await gradientPng(512, 512));
-    const params = { scale_factor: 4, face_enhance: false } as const;
-    const input: ProcessJobInput = {
-      jobId: randomUUID(),
-      userId: user.id,
-      jobType: 'upscale',
-      params,
-      creditsCost: creditsCost(planJob({ jobType: 'upscale', params })),
-      inputUploadId: upload.id,
-      inputKey: upload.key,
-      inferenceTaskQueue: queues.inference,
-    };
+    const input = await jobInput({ orm, objectStore, inferenceTaskQueue: queues.inference }, user.id, { jobType: 'upscale', params: { scale_factor: 4, face_enhance: false } }, await gradientPng(512, 512));
     await startJobWorkflow(client, input, queues.orchestrator);
-    const progress = async () => {
-      const [row] = await orm.em.fork().execute<{ progress: number }[]>(`select progress from jobs where id = ?`, [input.jobId]);
-      return row?.progress ?? 0;
-    };
+    const progress = async () => Number((await jobRow(orm, input.jobId))?.progress ?? 0);
     await expect.poll(progress, { timeout: 60_000, interval: 100 }).toBeGreaterThan(0.05);
 
     // The deploy's SIGTERM, mid-job; no other inference worker exists to take the job over.
@@ -112,10 +97,8 @@ describe('inference worker drain', () => {
       deploymentVersion: { deploymentName, buildId: codeBuildId() },
     });
 
-    const [row] = await orm.em.fork().execute(`select status, credit_state from jobs where id = ?`, [input.jobId]);
-    expect(row).toEqual({ status: 'completed', credit_state: 'charged' });
-    const [balance] = await orm.em.fork().execute(`select credits from users where id = ?`, [user.id]);
-    expect(balance).toEqual({ credits: 10 - input.creditsCost });
+    expect(await jobRow(orm, input.jobId)).toMatchObject({ status: 'completed', credit_state: 'charged' });
+    expect(await balanceOf(orm, user.id)).toBe(10 - input.creditsCost);
     await expectLedgerConsistent(orm.em.fork());
 
     expect(await orchestrator.stop('SIGTERM')).toBe(0);

@@ -5,6 +5,7 @@ import protos from '@temporalio/proto';
 import type { ProcessJobInput } from '../../domain/jobs/contract.js';
 import { FIXED_OUTCOMES, JobFailure } from '../../domain/jobs/vocabulary.js';
 import { PURCHASE_GONE } from '../../domain/billing/acknowledgement.js';
+import { scriptedJobInput } from '../helpers/jobs.js';
 
 // Scenarios the replay corpus records: each workflow the orchestrator registers, driven down each of its paths
 // with scripted activities (the recorded history holds the activities' results, so replay needs none). Workflows
@@ -79,20 +80,6 @@ function baseInference(): ActivityMocks {
 
 export function mocksFor(scenario: Scenario): { orchestrator: ActivityMocks; inference: ActivityMocks } {
   return { orchestrator: { ...baseOrchestrator(), ...scenario.orchestrator }, inference: { ...baseInference(), ...scenario.inference } };
-}
-
-function jobInput(ctx: ScenarioContext, deadlines = { queueSeconds: 60, lifetimeSeconds: 120 }): ProcessJobInput {
-  return {
-    jobId: randomUUID(),
-    userId: randomUUID(),
-    jobType: 'upscale',
-    params: { scale_factor: 2, face_enhance: false },
-    creditsCost: 1,
-    inputUploadId: randomUUID(),
-    inputKey: 'uploads/u/i',
-    inferenceTaskQueue: ctx.inferenceTaskQueue,
-    deadlines,
-  };
 }
 
 /** As the API starts a job: update-with-start, waiting for admission. Returns whether it was admitted. */
@@ -211,72 +198,72 @@ async function runOnce(ctx: ScenarioContext, workflow: string, args: unknown[]):
 
 export const scenarios: Scenario[] = [
   // processJobWorkflow
-  { workflow: 'processJobWorkflow', name: 'completed', run: (ctx) => runJob(ctx, jobInput(ctx)) },
+  { workflow: 'processJobWorkflow', name: 'completed', run: (ctx) => runJob(ctx, scriptedJobInput(ctx.inferenceTaskQueue)) },
   {
     workflow: 'processJobWorkflow',
     name: 'completed-push-retried',
     orchestrator: { notifyJobOutcome: pages({ sent: 0, removed: 0, retryDeviceIds: ['d1'] }, { sent: 1, removed: 0, retryDeviceIds: [] }) },
-    run: (ctx) => runJob(ctx, jobInput(ctx)),
+    run: (ctx) => runJob(ctx, scriptedJobInput(ctx.inferenceTaskQueue)),
   },
-  { workflow: 'processJobWorkflow', name: 'failed-no-face', inference: { runInference: business(JobFailure.NO_FACE_FOUND) }, run: (ctx) => runJob(ctx, jobInput(ctx)) },
+  { workflow: 'processJobWorkflow', name: 'failed-no-face', inference: { runInference: business(JobFailure.NO_FACE_FOUND) }, run: (ctx) => runJob(ctx, scriptedJobInput(ctx.inferenceTaskQueue)) },
   {
     workflow: 'processJobWorkflow',
     name: 'failed-inference-retries-exhausted',
     inference: { runInference: () => Promise.reject(new Error('GPU fell off the bus')) },
-    run: (ctx) => runJob(ctx, jobInput(ctx)),
+    run: (ctx) => runJob(ctx, scriptedJobInput(ctx.inferenceTaskQueue)),
   },
   {
     workflow: 'processJobWorkflow',
     name: 'canceled-during-inference',
     inference: { runInference: inferUntilCancelled },
     run: (ctx) =>
-      runJob(ctx, jobInput(ctx), async (jobId) => {
+      runJob(ctx, scriptedJobInput(ctx.inferenceTaskQueue), async (jobId) => {
         await new Promise((resolve) => setTimeout(resolve, 1_000));
         await ctx.client.workflow.getHandle(jobId).cancel();
       }),
   },
-  { workflow: 'processJobWorkflow', name: 'refused-insufficient-credits', orchestrator: { admitJob: business(JobFailure.INSUFFICIENT_CREDITS) }, run: (ctx) => runJob(ctx, jobInput(ctx)) },
-  { workflow: 'processJobWorkflow', name: 'failed-no-capacity', noInferenceWorker: true, run: (ctx) => runJob(ctx, jobInput(ctx, { queueSeconds: 2, lifetimeSeconds: 60 })) },
+  { workflow: 'processJobWorkflow', name: 'refused-insufficient-credits', orchestrator: { admitJob: business(JobFailure.INSUFFICIENT_CREDITS) }, run: (ctx) => runJob(ctx, scriptedJobInput(ctx.inferenceTaskQueue)) },
+  { workflow: 'processJobWorkflow', name: 'failed-no-capacity', noInferenceWorker: true, run: (ctx) => runJob(ctx, scriptedJobInput(ctx.inferenceTaskQueue, { queueSeconds: 2, lifetimeSeconds: 60 })) },
   {
     workflow: 'processJobWorkflow',
     name: 'failed-deadline-exceeded',
     inference: { runInference: inferUntilCancelled },
-    run: (ctx) => runJob(ctx, jobInput(ctx, { queueSeconds: 60, lifetimeSeconds: 2 })),
+    run: (ctx) => runJob(ctx, scriptedJobInput(ctx.inferenceTaskQueue, { queueSeconds: 60, lifetimeSeconds: 2 })),
   },
-  { workflow: 'processJobWorkflow', name: 'completion-lost-to-cancel', orchestrator: { completeJob: ok('canceled') }, run: (ctx) => runJob(ctx, jobInput(ctx)) },
+  { workflow: 'processJobWorkflow', name: 'completion-lost-to-cancel', orchestrator: { completeJob: ok('canceled') }, run: (ctx) => runJob(ctx, scriptedJobInput(ctx.inferenceTaskQueue)) },
   {
     workflow: 'processJobWorkflow',
     name: 'refund-compensation-failed',
     orchestrator: { refundJob: business('RefundBroken') },
     inference: { runInference: business(JobFailure.UNSUPPORTED_IMAGE) },
-    run: (ctx) => runJob(ctx, jobInput(ctx)),
+    run: (ctx) => runJob(ctx, scriptedJobInput(ctx.inferenceTaskQueue)),
   },
   {
     workflow: 'processJobWorkflow',
     name: 'reset-after-completed',
     orchestrator: { admitJob: admissions(() => onReset.replay({ status: 'completed', resultKey: 'results/u/j.png' })) },
-    run: (ctx) => runJobThenReset(ctx, jobInput(ctx)),
+    run: (ctx) => runJobThenReset(ctx, scriptedJobInput(ctx.inferenceTaskQueue)),
   },
   {
     workflow: 'processJobWorkflow',
     name: 'reset-after-inference-failed',
     orchestrator: { admitJob: admissions(onReset.retry) },
     inference: { runInference: failingThenSucceeding(1, () => ApplicationFailure.create({ type: JobFailure.INFERENCE_FAILED, message: 'outage', nonRetryable: true }), inferred) },
-    run: (ctx) => runJobThenReset(ctx, jobInput(ctx)),
+    run: (ctx) => runJobThenReset(ctx, scriptedJobInput(ctx.inferenceTaskQueue)),
   },
   {
     workflow: 'processJobWorkflow',
     name: 'reset-after-no-face',
     orchestrator: { admitJob: admissions(() => onReset.replay({ status: 'failed', errorCode: JobFailure.NO_FACE_FOUND })) },
     inference: { runInference: business(JobFailure.NO_FACE_FOUND) },
-    run: (ctx) => runJobThenReset(ctx, jobInput(ctx)),
+    run: (ctx) => runJobThenReset(ctx, scriptedJobInput(ctx.inferenceTaskQueue)),
   },
   {
     workflow: 'processJobWorkflow',
     name: 'reset-after-inference-failed-retry-refused',
     orchestrator: { admitJob: admissions(() => onReset.refused({ status: 'failed', errorCode: JobFailure.INFERENCE_FAILED })) },
     inference: { runInference: business(JobFailure.INFERENCE_FAILED) },
-    run: (ctx) => runJobThenReset(ctx, jobInput(ctx)),
+    run: (ctx) => runJobThenReset(ctx, scriptedJobInput(ctx.inferenceTaskQueue)),
   },
   {
     workflow: 'processJobWorkflow',
@@ -284,7 +271,7 @@ export const scenarios: Scenario[] = [
     orchestrator: { admitJob: admissions(() => onReset.replay({ status: 'canceled', errorCode: JobFailure.CANCELED })) },
     inference: { runInference: inferUntilCancelled },
     run: async (ctx) => {
-      const input = jobInput(ctx);
+      const input = scriptedJobInput(ctx.inferenceTaskQueue);
       await runJob(ctx, input, async (jobId) => {
         await new Promise((resolve) => setTimeout(resolve, 1_000));
         await ctx.client.workflow.getHandle(jobId).cancel();

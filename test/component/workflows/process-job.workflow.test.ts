@@ -10,12 +10,13 @@ import type { InferenceActivities } from '../../../activities/inference.activiti
 import type { JobActivities } from '../../../activities/job.activities.js';
 import type { PushActivities } from '../../../activities/push.activities.js';
 import { InsufficientCreditsError } from '../../../domain/errors.js';
-import { DEFAULT_JOB_DEADLINES, type JobDeadlines, type ProcessJobInput } from '../../../domain/jobs/contract.js';
+import { DEFAULT_JOB_DEADLINES, type JobDeadlines } from '../../../domain/jobs/contract.js';
 import { JobFailure } from '../../../domain/jobs/vocabulary.js';
 import { ALL_SEARCH_ATTRIBUTE_KEYS, CreditStateKey, JobStatusKey } from '../../../domain/search-attributes.js';
 import { startJobWorkflow } from '../../../integrations/job-workflows.js';
 import { workflowsPath } from '../../../workers/orchestrator-worker.js';
 import type { processJobWorkflow } from '../../../workflows/process-job.workflow.js';
+import { scriptedJobInput } from '../../helpers/jobs.js';
 
 // The saga's branches with mocked activities, on an ephemeral in-memory Temporal dev server (the project's
 // pinned binary). Activities record their calls so each test can assert what ran and in which order.
@@ -92,17 +93,7 @@ async function runJob(activities: ReturnType<typeof mockActivities>, options: Ru
     taskQueue: options.noInferenceWorker ? `${inferenceTaskQueue}-unpolled` : inferenceTaskQueue,
     activities: activities.gpu,
   });
-  const input: ProcessJobInput = {
-    jobId: randomUUID(),
-    userId: randomUUID(),
-    jobType: 'upscale',
-    params: { scale_factor: 2, face_enhance: false },
-    creditsCost: 1,
-    inputUploadId: randomUUID(),
-    inputKey: 'uploads/u/i',
-    inferenceTaskQueue,
-    deadlines,
-  };
+  const input = scriptedJobInput(inferenceTaskQueue, deadlines);
   return orchestrator.runUntil(
     gpu.runUntil(async () => {
       const admission = await startJobWorkflow(env.client, input, taskQueue);

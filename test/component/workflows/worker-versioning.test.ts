@@ -10,10 +10,10 @@ import type { InferenceActivities } from '../../../activities/inference.activiti
 import type { JobActivities } from '../../../activities/job.activities.js';
 import type { ReconcileJobsActivities } from '../../../activities/reconcile-jobs.activities.js';
 import type { PushActivities } from '../../../activities/push.activities.js';
-import type { ProcessJobInput } from '../../../domain/jobs/contract.js';
 import { ALL_SEARCH_ATTRIBUTE_KEYS } from '../../../domain/search-attributes.js';
 import { startJobWorkflow } from '../../../integrations/job-workflows.js';
 import { setCurrentWorkerVersion, workerDeploymentOptions, type WorkerVersion } from '../../../integrations/worker-deployment.js';
+import { scriptedJobInput } from '../../helpers/jobs.js';
 
 // A deploy with Worker Deployments, on an ephemeral dev server: a job started on v1 stays pinned to v1 (its
 // bookkeeping and its inference run on v1's workers) while v2 is current and runs the jobs started after it.
@@ -89,20 +89,6 @@ async function startVersion(version: WorkerVersion, taskQueue: string, ran: Ran,
   };
 }
 
-function jobInput(taskQueue: string): ProcessJobInput {
-  return {
-    jobId: randomUUID(),
-    userId: randomUUID(),
-    jobType: 'upscale',
-    params: { scale_factor: 2, face_enhance: false },
-    creditsCost: 1,
-    inputUploadId: randomUUID(),
-    inputKey: 'uploads/u/i',
-    inferenceTaskQueue: `${taskQueue}-gpu`,
-    deadlines: { queueSeconds: 60, lifetimeSeconds: 120 },
-  };
-}
-
 async function until(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
@@ -120,8 +106,8 @@ describe('worker versioning', () => {
     const ran: Ran = [];
     let releaseV1 = () => {};
     const release = new Promise<void>((resolve) => (releaseV1 = resolve));
-    const early = jobInput(taskQueue);
-    const late = jobInput(taskQueue);
+    const early = scriptedJobInput(`${taskQueue}-gpu`);
+    const late = scriptedJobInput(`${taskQueue}-gpu`);
     const hold = new Set([early.jobId]);
 
     const first = await startVersion(v1, taskQueue, ran, hold, release);
