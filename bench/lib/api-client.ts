@@ -6,23 +6,23 @@
 import { z } from 'zod';
 
 export interface ApiClient {
-  call(method: string, route: string, token: string | undefined, body?: object): Promise<Response>;
+  call(method: string, route: string, token: string | undefined, body?: object, headers?: Record<string, string>): Promise<Response>;
   signUp(email: string): Promise<string>;
   upload(token: string, bytes: Buffer): Promise<string>;
-  /** POST /jobs (upscale ×2); returns the job id. */
-  submit(token: string, input: string): Promise<string>;
+  /** POST /jobs (upscale ×2); returns the job id. A retry with the same idempotency key answers the same job. */
+  submit(token: string, input: string, idempotencyKey?: string): Promise<string>;
 }
 
 export function createApiClient(bases: string[]): ApiClient {
   let next = 0;
-  const call = async (method: string, route: string, token: string | undefined, body?: object): Promise<Response> => {
+  const call = async (method: string, route: string, token: string | undefined, body?: object, headers: Record<string, string> = {}): Promise<Response> => {
     let lastError: unknown;
     for (let tried = 0; tried < bases.length; tried++) {
       const base = bases[next++ % bases.length]!;
       try {
         return await fetch(base + route, {
           method,
-          headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
+          headers: { ...headers, ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
           ...(body ? { body: JSON.stringify(body) } : {}),
         });
       } catch (error) {
@@ -49,8 +49,9 @@ export function createApiClient(bases: string[]): ApiClient {
       if (!stored.ok) throw new Error(`upload refused: ${stored.status}`);
       return presigned.upload_id;
     },
-    async submit(token, input) {
-      const response = await call('POST', '/jobs', token, { job_type: 'upscale', input, parameters: { scale_factor: 2 } });
+    async submit(token, input, idempotencyKey) {
+      const body = { job_type: 'upscale', input, parameters: { scale_factor: 2 } };
+      const response = await call('POST', '/jobs', token, body, idempotencyKey ? { 'idempotency-key': idempotencyKey } : {});
       if (response.status !== 202) throw new Error(`POST /jobs answered ${response.status}: ${await response.text()}`);
       return z.object({ job_id: z.string() }).parse(await response.json()).job_id;
     },

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# The production-shaped test tier (CI's second step after `npm test`; docs/deployment.md): the stack with the
+# The production-shaped test tier (.ci/run's second step after `npm test`; docs/deployment.md): the stack with the
 # Temporal server of temporal-compose.yml on PostgreSQL (ONESHOT_TEMPORAL=server, no Web UI), then
 #   1. the integration tests that touch Temporal, against that server;
 #   2. a chaos run with 2 API, 2 orchestrator and 2 inference processes: kills of an API process, workers and the
 #      Temporal server, operator terminates, then the money audit (bench/chaos.ts exits 1 unless it is exact).
+# The tests' JUnit report goes to $ONESHOT_TEST_REPORTS/server-shape.xml (default .local/test-reports).
 # Stops on exit what it started. A dev-server stack running in the same state dir must be stopped first
 # (npm run stack:down), or pass another ONESHOT_STATE_DIR and ports.
 #
@@ -34,7 +35,10 @@ npx tsx scripts/models/fetch-models.ts >/dev/null
 
 t1=$(date +%s)
 # the stack is already up: the integration setup uses it and leaves it running
-ONESHOT_KEEP_STACK=1 npx vitest run --project integration "${TEMPORAL_TESTS[@]}"
+REPORTS=${ONESHOT_TEST_REPORTS:-$ROOT/.local/test-reports}
+mkdir -p "$REPORTS" && rm -f "$REPORTS/server-shape.xml"
+ONESHOT_KEEP_STACK=1 npx vitest run --project integration --reporter=default --reporter=junit \
+  --outputFile.junit="$REPORTS/server-shape.xml" "${TEMPORAL_TESTS[@]}"
 say "integration tests against the Temporal server in $(($(date +%s) - t1)) s"
 
 t2=$(date +%s)
