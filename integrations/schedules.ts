@@ -1,4 +1,4 @@
-import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, WorkflowNotFoundError, type Client, type ScheduleOptions } from '@temporalio/client';
+import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, WorkflowNotFoundError, type Client, type ScheduleHandle, type ScheduleOptions } from '@temporalio/client';
 
 /** A workflow a Temporal Schedule starts every `intervalMs` (sweeps and passes that are safe to repeat). */
 export interface PeriodicWorkflow {
@@ -46,17 +46,17 @@ export async function ensurePeriodicWorkflow(client: Client, scheduleId: string,
     if (previous.action.type === 'startWorkflow') previousQueue = previous.action.taskQueue;
     return { ...previous, ...schedule };
   });
-  if (previousQueue !== undefined && previousQueue !== periodic.taskQueue) await terminateRunsLeftOn(client, scheduleId, previousQueue);
+  if (previousQueue !== undefined && previousQueue !== periodic.taskQueue) await terminateRunsLeftOn(client, handle, previousQueue);
   return 'updated';
 }
 
-async function terminateRunsLeftOn(client: Client, scheduleId: string, taskQueue: string): Promise<void> {
-  const { info } = await client.schedule.getHandle(scheduleId).describe();
+async function terminateRunsLeftOn(client: Client, schedule: ScheduleHandle, taskQueue: string): Promise<void> {
+  const { info } = await schedule.describe();
   for (const running of info.runningActions) {
     const run = client.workflow.getHandle(running.workflow.workflowId, undefined, { firstExecutionRunId: running.workflow.firstExecutionRunId });
     try {
       if ((await run.describe()).taskQueue !== taskQueue) continue;
-      await run.terminate(`the schedule ${scheduleId} moved off task queue ${taskQueue}`);
+      await run.terminate(`the schedule ${schedule.scheduleId} moved off task queue ${taskQueue}`);
     } catch (error) {
       if (!(error instanceof WorkflowNotFoundError)) throw error; // it ended meanwhile
     }

@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { Client, Connection, ScheduleOverlapPolicy } from '@temporalio/client';
+import { ScheduleOverlapPolicy, type Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { coreEnvSchema } from '../../domain/config/core.js';
 import { ensurePeriodicWorkflow } from '../../integrations/schedules.js';
+import { connectTemporalClient } from '../../integrations/temporal.js';
 import { testConfig } from '../helpers/env.js';
 
 let client: Client;
 
 beforeAll(async () => {
-  const config = testConfig(coreEnvSchema);
-  client = new Client({ connection: await Connection.connect({ address: config.TEMPORAL_ADDRESS }), namespace: config.TEMPORAL_NAMESPACE });
+  client = await connectTemporalClient(testConfig(coreEnvSchema));
 });
 
 afterAll(async () => {
